@@ -1,0 +1,281 @@
+"""The question bank: YAML files in `questions/` -> validated, frozen items.
+
+Plain Python: no Flask, no database. `load_bank` either returns a whole Bank or
+raises one BankError that lists every problem as file:line:column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import pydantic
+
+from studyapp import dates, yamltext
+from studyapp.errors import BankError, Problem
+from studyapp.schema import DeckFile, FactModel, QuestionModel
+
+CLOZE_BLANK = re.compile(r"\[\[(.+?)\]\]")
+
+
+class Kind(StrEnum):
+    """How a bank item is written; facts are asked as choice or typed questions."""
+
+    CHOICE = "choice"
+    TYPED = "typed"
+    TRUEFALSE = "truefalse"
+    CLOZE = "cloze"
+    FACT = "fact"
+
+
+class Category(StrEnum):
+    """What an answer is; distractors come from the same category."""
+
+    DATE = "date"
+    PLACE = "place"
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    EVENT = "event"
+    PUBLICATION = "publication"
+    IDEA = "idea"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One askable question of the bank (a fact gives two: forward and reverse)."""
+
+    key: str
+    deck: str
+    kind: Kind
+    category: Category
+    prompt: str
+    answer: str
+    alternatives: tuple[str, ...] = ()
+    distractors: tuple[str, ...] = ()
+    explanation: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    group: str = ""
+    date: str = ""
+    event: str = ""
+    fact: str = ""
+    file: str = ""
+    line: int = 0
+
+    @property
+    def answer_text(self) -> str:
+        """The answer as a learner reads it (dates spelt out)."""
+        if self.category == Category.DATE and self.kind != Kind.TRUEFALSE:
+            return dates.parse_iso(self.answer).display()
+        return self.answer
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready copy, for the database."""
+        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Item:
+        """Rebuild an item stored with to_dict."""
+        values = dict(data)
+        for name in ("alternatives", "distractors", "tags"):
+            values[name] = tuple(values.get(name) or ())  # type: ignore[arg-type]
+        values["kind"] = Kind(values["kind"])
+        values["category"] = Category(values["category"])
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A deck as the bank declares it."""
+
+    key: str
+    title: str
+    description: str
+    file: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Bank:
+    """Every deck and item of a valid bank."""
+
+    decks: tuple[Deck, ...]
+    items: tuple[Item, ...]
+
+    def by_category(self) -> dict[Category, int]:
+        """How many items each category has."""
+        counts: dict[Category, int] = {}
+        for item in self.items:
+            counts[item.category] = counts.get(item.category, 0) + 1
+        return counts
+
+
+def normalize_quote(text: str) -> str:
+    """Fold what a citation may differ in: quote styles, dashes and runs of spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_QUOTE_FOLD)
+    return re.sub(r"\s+", " ", text).strip().strip('"').strip()
+
+
+_QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"})
+
+
+def load_bank(directory: Path, source_text: str | None = None) -> Bank:
+    """Load every `*.yaml` under `directory`; raises BankError listing every problem."""
+    files = sorted(directory.rglob("*.yaml"))
+    problems: list[Problem] = []
+    decks: list[Deck] = []
+    items: list[Item] = []
+    if not files:
+        problems.append(Problem(str(directory), 0, 0, "no *.yaml question files found"))
+    for position, path in enumerate(files):
+        deck, file_items, file_problems = load_file(path, position, directory)
+        problems.extend(file_problems)
+        if deck is not None:
+            decks.append(deck)
+            items.extend(file_items)
+    problems.extend(_check_across(decks, items, source_text))
+    if problems:
+        raise BankError(problems)
+    return Bank(tuple(decks), tuple(items))
+
+
+def load_file(path: Path, position: int = 0, root: Path | None = None) -> tuple[Deck | None, list[Item], list[Problem]]:
+    """Load one deck file; returns what it holds or the problems found in it."""
+    name = _display_path(path, root)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        return None, [], [Problem(name, line, 1, "the file is not UTF-8 text: save it as UTF-8")]
+    try:
+        document = yamltext.load(text)
+    except yamltext.YamlProblem as problem:
+        return None, [], [Problem(name, problem.mark.line, problem.mark.column, problem.message)]
+    if document.value is None:
+        return None, [], [Problem(name, 1, 1, "the file is empty: it needs deck, title and questions or facts")]
+    try:
+        model = DeckFile.model_validate(document.value)
+    except pydantic.ValidationError as error:
+        return None, [], [_problem(name, document, e) for e in error.errors()]
+    if model.deck != path.stem:
+        mark = document.mark(("deck",))
+        return None, [], [Problem(name, mark.line, mark.column, f"deck '{model.deck}' must match the file name '{path.stem}'")]
+    deck = Deck(model.deck, model.title, model.description or "", name, position)
+    items: list[Item] = []
+    for index, question in enumerate(model.questions):
+        items.append(_question_item(model, question, name, document.mark(("questions", index)).line))
+    for index, fact in enumerate(model.facts):
+        items.extend(_fact_items(model, fact, name, document.mark(("facts", index)).line))
+    return deck, items, []
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root.parent)) if root else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    mark = document.mark(loc)
+    field = ".".join(str(part) for part in loc) or "file"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field '{loc[-1]}'" + _did_you_mean(loc, document)
+    elif error["type"] == "missing":
+        message = f"missing field '{loc[-1]}'"
+    return Problem(name, mark.line, mark.column, f"{field}: {message}")
+
+
+def _did_you_mean(loc: tuple, document: yamltext.Document) -> str:
+    parent = loc[:-1]
+    model = {("facts",): FactModel, ("questions",): QuestionModel}.get(tuple(p for p in parent if isinstance(p, str)), DeckFile)
+    close = difflib.get_close_matches(str(loc[-1]), model.model_fields, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _question_item(deck: DeckFile, q: QuestionModel, file: str, line: int) -> Item:
+    prompt, answer = q.prompt or "", q.answer or ""
+    if q.kind == "cloze":
+        answer = CLOZE_BLANK.search(q.text or "").group(1)  # type: ignore[union-attr]
+        if q.category == "date":
+            answer = dates.parse_text(answer).iso()  # type: ignore[union-attr]
+        prompt = CLOZE_BLANK.sub("_____", q.text or "")
+    return Item(
+        key=q.id, deck=deck.deck, kind=Kind(q.kind), category=Category(q.category), prompt=prompt,
+        answer=answer, alternatives=tuple(q.alternatives), distractors=tuple(q.distractors),
+        explanation=q.explanation or "", source=q.source or "", tags=_tags(deck.tags, q.tags),
+        group=q.group or "", date=q.date or "", event=q.event or "", file=file, line=line,
+    )
+
+
+def _fact_items(deck: DeckFile, f: FactModel, file: str, line: int) -> list[Item]:
+    when = f.answer if f.category == "date" else (f.date or "")
+    forward_prompt, reverse_prompt = f.prompt, f.reverse_prompt
+    if f.category == "date":
+        phrase = dates.parse_iso(f.answer).phrase()
+        forward_prompt = forward_prompt or f"According to the text, when was {f.subject} {f.verb}?"
+        reverse_prompt = reverse_prompt or f"According to the text, what was {f.verb} {phrase}?"
+    elif f.category == "place":
+        forward_prompt = forward_prompt or f"According to the text, where was {f.subject} {f.verb}?"
+        reverse_prompt = reverse_prompt or f"According to the text, what was {f.verb} in {f.answer}?"
+    event = f.event or _sentence(f"{f.subject} was {f.verb}")
+    common = dict(
+        deck=deck.deck, kind=Kind.FACT, explanation=f.explanation or "", source=f.source or "",
+        tags=_tags(deck.tags, f.tags), date=when, event=event, fact=f.id, file=file, line=line,
+    )
+    forward = Item(
+        key=f.id, category=Category(f.category), prompt=forward_prompt or "", answer=f.answer,
+        alternatives=tuple(f.alternatives), distractors=tuple(f.distractors), group=f.group or "", **common,
+    )
+    reverse = Item(
+        key=f"{f.id}.reverse", category=Category(f.subject_category), prompt=reverse_prompt or "",
+        answer=_sentence(f.subject, capital=False), alternatives=tuple(f.subject_alternatives),
+        distractors=tuple(f.subject_distractors), group=f.subject_group or "", **common,
+    )
+    return [forward, reverse]
+
+
+def _sentence(text: str, capital: bool = True) -> str:
+    text = text.strip()
+    if capital:
+        return text[:1].upper() + text[1:]
+    if text.lower().startswith("the ") and text[4:5].isupper():
+        return text[4:]  # "the Society for ..." is asked as "Society for ..."
+    return text
+
+
+def _tags(deck_tags: Iterable[str], own: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*deck_tags, *own]))
+
+
+def _check_across(decks: list[Deck], items: list[Item], source_text: str | None) -> list[Problem]:
+    problems: list[Problem] = []
+    seen_decks: dict[str, Deck] = {}
+    for deck in decks:
+        if deck.key in seen_decks:
+            problems.append(Problem(deck.file, 1, 1, f"deck '{deck.key}' is also declared in {seen_decks[deck.key].file}"))
+        seen_decks[deck.key] = deck
+    seen: dict[str, Item] = {}
+    for item in items:
+        other = seen.get(item.key)
+        if other is not None and other.fact != item.fact or other is not None and not item.fact:
+            problems.append(Problem(item.file, item.line, 1, f"id '{item.key}' is already used at {other.file}:{other.line}"))
+        seen.setdefault(item.key, item)
+    if source_text is not None:
+        haystack = normalize_quote(source_text)
+        for item in items:
+            if item.source and not item.key.endswith(".reverse") and normalize_quote(item.source) not in haystack:
+                problems.append(Problem(item.file, item.line, 1, f"source quote of '{item.key}' is not in the source text"))
+    return problems

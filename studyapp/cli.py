@@ -1,0 +1,165 @@
+"""Command line: `studyapp serve`, `studyapp questions check|sync|schema`, `studyapp db upgrade`, `studyapp users ...`.
+
+The same commands run as `flask --app studyapp ...`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from studyapp import accounts, bank, importer
+from studyapp.config import PROJECT_ROOT
+from studyapp.db import get_session
+from studyapp.errors import BankError, StudyError
+from studyapp.schema import DeckFile
+
+questions = AppGroup("questions", help="Check and apply the question bank.")
+database = AppGroup("db", help="Create and migrate the database.")
+users = AppGroup("users", help="Manage learners.")
+
+
+def init_app(app: Flask) -> None:
+    """Add the command groups to `flask` / `studyapp`."""
+    for group in (questions, database, users):
+        app.cli.add_command(group)
+    app.cli.add_command(serve)
+
+
+def main() -> None:
+    """Entry point of the `studyapp` command."""
+    from studyapp import create_app
+
+    FlaskGroup(create_app=create_app, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
+
+
+def read_bank(paths: tuple[str, ...] = ()) -> bank.Bank:
+    """Load the configured questions folder (or the given one); raises BankError."""
+    directory = Path(paths[0]) if paths else Path(current_app.config["QUESTIONS_DIR"])
+    source_path = current_app.config.get("SOURCE_TEXT")
+    source = Path(source_path).read_text(encoding="utf-8") if source_path and Path(source_path).exists() else None
+    return bank.load_bank(directory, source)
+
+
+def alembic_config() -> Config:
+    """Alembic's settings, pointing at the project's migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return cfg
+
+
+def upgrade_database() -> None:
+    """Bring the database to the newest revision."""
+    command.upgrade(alembic_config(), "head")
+
+
+@database.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Create the tables or migrate them to the newest revision."""
+    upgrade_database()
+    click.echo("Database is at the newest revision.")
+
+
+@questions.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def check(paths: tuple[str, ...]) -> None:
+    """Validate the bank; print every problem as file:line:column."""
+    try:
+        loaded = read_bank(paths)
+    except BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(describe(loaded))
+
+
+def describe(loaded: bank.Bank) -> str:
+    """A one-line summary of a bank."""
+    categories = Counter(item.category.value for item in loaded.items)
+    kinds = Counter(item.kind.value for item in loaded.items)
+    return (f"OK: {len(loaded.decks)} decks, {len(loaded.items)} questions "
+            f"({', '.join(f'{n} {c}' for c, n in sorted(categories.items()))}; "
+            f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})")
+
+
+@questions.command("sync")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+@with_appcontext
+def sync(dry_run: bool) -> None:
+    """Apply the bank to the database in one transaction."""
+    try:
+        loaded = read_bank()
+    except BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the bank has problems: nothing was changed") from None
+    report = importer.sync_bank(get_session(), loaded, datetime.now(timezone.utc), dry_run=dry_run)
+    for label, keys in (("added", report.added), ("changed", report.changed),
+                        ("retired", report.retired), ("revived", report.revived)):
+        for key in keys:
+            click.echo(f"{label}: {key}")
+    click.echo(("Would apply: " if dry_run else "Synced: ") + report.summary())
+
+
+@questions.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+def schema(output: str | None) -> None:
+    """Print the JSON Schema of a bank file, for editors."""
+    text = schema_text()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def schema_text() -> str:
+    """The JSON Schema of DeckFile, as committed in questions/schema.json."""
+    document = DeckFile.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "studyapp question bank file"
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@users.command("make-instructor")
+@click.argument("username")
+@with_appcontext
+def make_instructor(username: str) -> None:
+    """Give a learner the instructor role."""
+    try:
+        learner = accounts.make_instructor(get_session(), username)
+    except StudyError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{learner.username} is now an instructor.")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Migrate the database, sync the bank, then serve the app (for one machine; see README for production)."""
+    upgrade_database()
+    try:
+        loaded = read_bank()
+    except BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo("The bank has problems: serving the last good bank in the database.", err=True)
+    else:
+        report = importer.sync_bank(get_session(), loaded, datetime.now(timezone.utc))
+        click.echo(f"{describe(loaded)}\nSynced: {report.summary()}")
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"studyapp is running at http://{host}:{port}/ (Ctrl+C stops it)")
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)

@@ -1,0 +1,65 @@
+"""Configuration: defaults, then instance/config.py, then the environment (or a test dict)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def defaults(app: Flask) -> dict[str, object]:
+    """Settings that hold until something overrides them."""
+    source = PROJECT_ROOT.parent / "shared" / "source" / "society-for-rallying-comrades.txt"
+    return {
+        "DATABASE_URL": f"sqlite:///{Path(app.instance_path) / 'studyapp.sqlite'}",
+        "QUESTIONS_DIR": str(PROJECT_ROOT / "questions"),
+        "SOURCE_TEXT": str(source) if source.exists() else "",
+        "QUIZ_DEFAULT_LENGTH": 10,
+        "QUIZ_MAX_LENGTH": 50,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_ENABLED": True,
+    }
+
+
+def load(app: Flask, test_config: dict[str, object] | None) -> None:
+    """Fill app.config in order; a test_config skips the file and the environment."""
+    app.config.from_mapping(defaults(app))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        if "DATABASE_URL" in os.environ:
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        if "SECRET_KEY" in os.environ:
+            app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        app.config.from_prefixed_env("STUDYAPP")
+    else:
+        app.config.from_mapping(test_config)
+    app.config["DATABASE_URL"] = clean_database_url(str(app.config["DATABASE_URL"]))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+
+def clean_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever the URL's spelling (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def instance_secret(instance: Path) -> str:
+    """The secret kept in the instance folder, made on first use (readable by the owner only)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

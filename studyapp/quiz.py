@@ -1,0 +1,226 @@
+"""Quiz generation: bank items -> asked questions (choice, typed, true/false, order).
+
+Pure and reproducible: everything random comes from the `rng` passed in, so the
+same bank and seed always give the same questions and options.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from studyapp import dates
+from studyapp.bank import Category, Item, Kind
+from studyapp.grading import is_small_typo, normalize
+
+OPTIONS = 4
+ORDER_SIZE = 4
+ORDER_PROMPT = "According to the text, put these in chronological order, earliest first."
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One question as asked in a quiz; stored whole so a reload shows the same thing."""
+
+    form: str  # choice | typed | truefalse | order
+    prompt: str
+    keys: tuple[str, ...]
+    category: str
+    answer: str
+    typed_answer: str = ""
+    alternatives: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    answer_order: tuple[int, ...] = ()
+    explanation: str = ""
+    sources: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready copy."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> QuizQuestion:
+        """Rebuild from to_dict."""
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def build_quiz(candidates: list[Item], pool: list[Item], length: int, rng: random.Random,
+               with_order: bool = True) -> list[QuizQuestion]:
+    """Pick `length` questions from `candidates`, mixing forms; distractors come from `pool`."""
+    candidates = sorted(candidates, key=lambda item: item.key)
+    questions: list[QuizQuestion] = []
+    order_slots = length // 8 if with_order else 0
+    if order_slots:
+        order = build_order(candidates, rng)
+        if order is not None:
+            questions.append(order)
+    picked = _pick_items(candidates, length - len(questions), rng)
+    for item in picked:
+        questions.append(ask(item, pool, rng))
+    rng.shuffle(questions)
+    return questions
+
+
+def _pick_items(candidates: list[Item], count: int, rng: random.Random) -> list[Item]:
+    """A sample without both directions of one fact."""
+    shuffled = candidates[:]
+    rng.shuffle(shuffled)
+    picked: list[Item] = []
+    facts: set[str] = set()
+    for item in shuffled:
+        if len(picked) == count:
+            break
+        if item.fact and item.fact in facts:
+            continue
+        facts.add(item.fact)
+        picked.append(item)
+    return picked
+
+
+def ask(item: Item, pool: list[Item], rng: random.Random) -> QuizQuestion:
+    """Turn one bank item into a question, as multiple choice where it can be."""
+    common = dict(keys=(item.key,), category=item.category.value, explanation=item.explanation,
+                  sources=(item.source,) if item.source else ())
+    if item.kind == Kind.TRUEFALSE:
+        answer = "True" if item.answer == "true" else "False"
+        return QuizQuestion("truefalse", item.prompt, answer=answer, options=("True", "False"), **common)
+    wants_choice = item.kind == Kind.CHOICE or (item.kind == Kind.FACT and rng.random() < 0.6)
+    if wants_choice:
+        distractors = pick_distractors(item, pool, rng)
+        if len(distractors) == OPTIONS - 1:
+            options = [option_text(item.answer_text), *(option_text(d) for d in distractors)]
+            rng.shuffle(options)
+            return QuizQuestion("choice", item.prompt, answer=option_text(item.answer_text), options=tuple(options), **common)
+    return QuizQuestion("typed", item.prompt, answer=item.answer_text, typed_answer=item.answer,
+                        alternatives=item.alternatives, **common)
+
+
+def option_text(text: str) -> str:
+    """Options share one style, so none stands out by a leading 'the' or a small letter."""
+    if text.lower().startswith("the ") and len(text) > 4:
+        text = text[4:]
+    return text[:1].upper() + text[1:]
+
+
+def pick_distractors(item: Item, pool: list[Item], rng: random.Random, count: int = OPTIONS - 1) -> list[str]:
+    """Plausible wrong options from the same category; never the answer in disguise, never twice."""
+    right = [normalize(item.answer_text), normalize(item.answer), *(normalize(a) for a in item.alternatives)]
+    prompt = f" {normalize(item.prompt)} "
+    chosen: list[str] = []
+
+    def take(text: str) -> None:
+        key = normalize(text)
+        if len(chosen) >= count or not key or key in right or any(is_small_typo(key, r) for r in right):
+            return
+        if f" {key} " in prompt:  # named in the question itself: not a plausible answer
+            return
+        if key in (normalize(c) for c in chosen):
+            return
+        chosen.append(text)
+
+    own = list(item.distractors)
+    rng.shuffle(own)
+    for text in own:
+        take(dates.parse_iso(text).display() if item.category == Category.DATE and _is_iso(text) else text)
+    if item.category == Category.DATE and item.kind != Kind.TRUEFALSE:
+        for text in _date_distractors(item, pool, rng):
+            take(text)
+    else:
+        for text in _same_category(item, pool, rng):
+            take(text)
+    return chosen
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dates.parse_iso(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _same_category(item: Item, pool: list[Item], rng: random.Random) -> list[str]:
+    """Answers of the same category: the same group first, then lengths like the answer's."""
+    others = [p for p in pool if p.category == item.category and p.kind != Kind.TRUEFALSE and p.key != item.key]
+    texts: dict[str, tuple[int, float]] = {}
+    target = len(item.answer_text)
+    for other in others:
+        for text in (other.answer_text, *other.distractors):
+            rank = (0 if item.group and other.group == item.group else 1, abs(len(text) - target) / max(target, 1) + rng.random())
+            if text not in texts or rank < texts[text]:
+                texts[text] = rank
+    return sorted(texts, key=lambda t: texts[t])
+
+
+def _date_distractors(item: Item, pool: list[Item], rng: random.Random) -> list[str]:
+    """Other dates of the text at the same precision, nearest first, then near dates made up."""
+    want = dates.parse_iso(item.answer)
+    found: list[tuple[int, str]] = []
+    for other in pool:
+        if other.category != Category.DATE or other.kind == Kind.TRUEFALSE or other.answer == item.answer:
+            continue
+        value = dates.parse_iso(other.answer)
+        if value.precision == want.precision and (value.end is None) == (want.end is None):
+            distance = abs((value.first_day - want.first_day).days)
+            found.append((distance, value.display()))
+    found.sort()
+    nearby = [text for _, text in found[:2]]
+    made = [value.display() for value in _near_dates(want, rng)]
+    return nearby + made
+
+
+def _near_dates(want: dates.DateValue, rng: random.Random) -> list[dates.DateValue]:
+    """Dates of the same precision close to `want`, shuffled."""
+    results: list[dates.DateValue] = []
+    for step in rng.sample([-3, -2, -1, 1, 2, 3, 4, -4], 8):
+        results.append(_shift(want, step))
+    return results
+
+
+def _shift(value: dates.DateValue, step: int) -> dates.DateValue:
+    if value.end is not None:
+        start, end = _shift(_single(value), step), _shift(value.end, step)
+        return dates.DateValue(start.year, start.month, start.day, start.precision, end)
+    if value.precision == dates.Precision.DECADE:
+        return dates.DateValue(value.year + 10 * step, precision=value.precision)
+    if value.precision == dates.Precision.YEAR:
+        return dates.make(value.year + step)
+    if value.precision == dates.Precision.MONTH:
+        index = value.year * 12 + (value.month or 1) - 1 + step
+        return dates.make(index // 12, index % 12 + 1)
+    moved = value.first_day + timedelta(days=step * 9 if abs(step) > 2 else step)
+    return dates.make(moved.year, moved.month, moved.day)
+
+
+def _single(value: dates.DateValue) -> dates.DateValue:
+    return dates.DateValue(value.year, value.month, value.day, value.precision)
+
+
+def build_order(candidates: list[Item], rng: random.Random) -> QuizQuestion | None:
+    """A chronology question over dated facts whose dates cannot overlap; None if too few."""
+    dated: dict[str, Item] = {}
+    for item in candidates:
+        if item.date and item.event and (item.fact or item.key) not in dated:
+            dated[item.fact or item.key] = item
+    events = list(dated.values())
+    rng.shuffle(events)
+    chosen: list[tuple[dates.DateValue, Item]] = []
+    for item in events:
+        value = dates.parse_iso(item.date)
+        if all(not value.overlaps(other) for other, _ in chosen):
+            chosen.append((value, item))
+        if len(chosen) == ORDER_SIZE:
+            break
+    if len(chosen) < ORDER_SIZE:
+        return None
+    options = tuple(item.event for _, item in chosen)
+    chronological = sorted(range(len(chosen)), key=lambda i: chosen[i][0].first_day)
+    return QuizQuestion(
+        "order", ORDER_PROMPT, keys=tuple(item.fact or item.key for _, item in chosen), category="date",
+        answer="; ".join(f"{options[i]} ({chosen[i][0].display()})" for i in chronological),
+        options=options, answer_order=tuple(chronological),
+        explanation="; ".join(f"{chosen[i][0].display()}: {options[i]}" for i in chronological),
+        sources=tuple(item.source for _, item in chosen if item.source),
+    )

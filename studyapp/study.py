@@ -1,0 +1,99 @@
+"""Service: start a quiz, answer its questions, list a learner's quizzes."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from studyapp import catalog, grading, quiz
+from studyapp.bank import Category
+from studyapp.errors import InvalidInput, NotFound
+from studyapp.models import Quiz, QuizItem
+
+MAX_SEED = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class QuizRequest:
+    """What a learner asked for: deck and category (None = all), length and seed."""
+
+    deck_key: str | None
+    category: str | None
+    length: int
+    seed: int
+
+
+def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, now: datetime,
+               max_length: int = 50) -> Quiz:
+    """Generate and store a quiz; the same bank and request always give the same questions."""
+    if request.deck_key is not None:
+        catalog.get_deck(session, request.deck_key)
+    if request.category is not None and request.category not in Category.__members__.values():
+        raise InvalidInput(f"Unknown category '{request.category}'.")
+    if not 1 <= request.length <= max_length:
+        raise InvalidInput(f"A quiz has 1 to {max_length} questions.")
+    if not 0 <= request.seed <= MAX_SEED:
+        raise InvalidInput("The seed must be a whole number from 0 to 2147483647.")
+    candidates = catalog.live_items(session, request.deck_key, request.category)
+    if not candidates:
+        raise InvalidInput("There are no questions for that deck and category yet.")
+    pool = catalog.live_items(session)
+    rng = random.Random(request.seed)
+    questions = quiz.build_quiz(candidates, pool, request.length, rng,
+                                with_order=request.category in (None, Category.DATE.value))
+    row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner_id, seed=request.seed,
+               deck_key=request.deck_key, category=request.category, length=len(questions), created_at=now)
+    row.items = [QuizItem(position=i, payload=q.to_dict()) for i, q in enumerate(questions)]
+    session.add(row)
+    session.commit()
+    return row
+
+
+def get_quiz(session: Session, token: str, learner_id: int | None) -> Quiz:
+    """The quiz at this address if the asker may see it; raises NotFound."""
+    row = session.scalar(select(Quiz).where(Quiz.token == token).options(selectinload(Quiz.items)))
+    if row is None or (row.learner_id is not None and row.learner_id != learner_id):
+        raise NotFound("There is no such quiz.")
+    return row
+
+
+def question_of(item: QuizItem) -> quiz.QuizQuestion:
+    """The asked question stored in a quiz item."""
+    return quiz.QuizQuestion.from_dict(item.payload)
+
+
+def next_item(row: Quiz) -> QuizItem | None:
+    """The first unanswered question, or None when the quiz is done."""
+    return next((item for item in row.items if item.answered_at is None), None)
+
+
+def submit_answer(session: Session, token: str, learner_id: int | None, position: int,
+                  response: str, now: datetime) -> QuizItem:
+    """Grade and store a response; answering the same question again changes nothing."""
+    row = get_quiz(session, token, learner_id)
+    item = next((i for i in row.items if i.position == position), None)
+    if item is None:
+        raise NotFound("That question is not part of this quiz.")
+    if item.answered_at is not None:
+        return item
+    if not response.strip():
+        raise InvalidInput("Give an answer first.")
+    outcome = grading.check(question_of(item), response)
+    item.response, item.is_correct, item.feedback, item.answered_at = response, outcome.correct, outcome.feedback, now
+    if next_item(row) is None:
+        row.finished_at = now
+        row.score = sum(1 for i in row.items if i.is_correct)
+    session.commit()
+    return item
+
+
+def list_quizzes(session: Session, learner_id: int) -> list[Quiz]:
+    """A learner's quizzes, newest first."""
+    query = (select(Quiz).where(Quiz.learner_id == learner_id).options(selectinload(Quiz.items))
+             .order_by(Quiz.created_at.desc(), Quiz.id.desc()))
+    return list(session.scalars(query))

@@ -1,0 +1,86 @@
+"""Sign up, sign in and sign out with Flask-Login."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from studyapp import accounts
+from studyapp.db import get_session
+from studyapp.errors import InvalidInput
+from studyapp.forms import LoginForm, RegisterForm
+from studyapp.models import Learner
+from studyapp.web import utcnow
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Attach Flask-Login and CSRF protection for every POST."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to see that page."
+    csrf.init_app(app)
+
+
+@login_manager.user_loader
+def load_learner(learner_id: str) -> Learner | None:
+    """The signed-in learner of this request."""
+    return get_session().get(Learner, int(learner_id)) if learner_id.isdigit() else None
+
+
+def current_learner_id() -> int | None:
+    """The signed-in learner's id, or None for a visitor."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    """Create an account and sign in."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            learner = accounts.register(get_session(), form.username.data, form.password.data, utcnow())
+        except InvalidInput as error:
+            form.username.errors.append(str(error))
+        else:
+            login_user(learner)
+            flash(f"Welcome, {learner.username}. Your quizzes and scores are now saved.", "success")
+            return redirect(url_for("decks.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Sign in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        learner = accounts.authenticate(get_session(), form.username.data, form.password.data)
+        if learner is None:
+            form.password.errors.append("That username and password do not match an account.")
+        else:
+            login_user(learner)
+            flash(f"Signed in as {learner.username}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    """Sign out."""
+    logout_user()
+    flash("Signed out.", "info")
+    return redirect(url_for("decks.index"))
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("decks.index")

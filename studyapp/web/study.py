@@ -1,0 +1,112 @@
+"""Quiz pages: choose, answer one question at a time, see the results."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from studyapp import catalog, study
+from studyapp.catalog import DeckSummary
+from studyapp.db import get_session
+from studyapp.errors import InvalidInput
+from studyapp.forms import AnswerForm, QuizForm
+from studyapp.web import utcnow
+from studyapp.web.auth import current_learner_id
+
+bp = Blueprint("study", __name__, url_prefix="/quiz")
+
+
+def quiz_form(decks: list[DeckSummary], **kwargs: object) -> QuizForm:
+    """A QuizForm offering the live decks."""
+    form = QuizForm(**kwargs)
+    form.deck.choices = [SelectChoice("", "All decks"), *(SelectChoice(d.key, d.title) for d in decks)]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Choose deck, category and length (a shared link pre-fills them), then start."""
+    decks = catalog.list_decks(get_session())
+    form = quiz_form(decks, formdata=request.form if request.method == "POST" else request.args or None)
+    if request.method == "POST" and form.validate():
+        seed = form.seed.data if form.seed.data is not None else secrets.randbelow(study.MAX_SEED)
+        choice = study.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed)
+        row = study.start_quiz(get_session(), current_learner_id(), choice, utcnow(),
+                               current_app.config["QUIZ_MAX_LENGTH"])
+        return redirect(url_for("study.take", token=row.token))
+    return render_template("study/new.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/<token>")
+def take(token: str) -> str | Response:
+    """The next unanswered question, with the verdict on the one just answered."""
+    row = study.get_quiz(get_session(), token, current_learner_id())
+    item = study.next_item(row)
+    last = _last_answered(row, request.args.get("answered", type=int))
+    if item is None and last is None:
+        return redirect(url_for("study.results", token=token))
+    question = study.question_of(item) if item else None
+    return render_template("study/take.html", quiz=row, item=item, question=question, last=last,
+                           last_question=study.question_of(last) if last else None, form=AnswerForm())
+
+
+def _last_answered(row: object, position: int | None) -> object | None:
+    if position is None:
+        return None
+    return next((i for i in row.items if i.position == position and i.answered_at is not None), None)  # type: ignore[attr-defined]
+
+
+@bp.post("/<token>/answer")
+def answer(token: str) -> Response:
+    """Grade one answer, then show its verdict above the next question."""
+    form = AnswerForm()
+    if not form.validate():
+        raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    position = int(form.position.data)
+    response = _order_response() if "order" in request.form else (form.response.data or "")
+    try:
+        study.submit_answer(get_session(), token, current_learner_id(), position, response, utcnow())
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("study.take", token=token))
+    return redirect(url_for("study.take", token=token, answered=position, _anchor="feedback"))
+
+
+def _order_response() -> str:
+    """The options' indices sorted by the positions the learner gave them."""
+    ranks = request.form.getlist("order")
+    if not ranks or not all(r.isdigit() for r in ranks) or sorted(ranks) != [str(i) for i in range(1, len(ranks) + 1)]:
+        raise InvalidInput("Give every event a different place, from 1 to the number of events.")
+    return ",".join(str(i) for i, _ in sorted(enumerate(ranks), key=lambda pair: int(pair[1])))
+
+
+@bp.get("/<token>/results")
+def results(token: str) -> str:
+    """The score and every question with its answer, explanation and source."""
+    row = study.get_quiz(get_session(), token, current_learner_id())
+    shown = [(item, study.question_of(item)) for item in row.items]
+    return render_template("study/results.html", quiz=row, shown=shown)
+
+
+@bp.get("/mine")
+@login_required
+def mine() -> str:
+    """The signed-in learner's quizzes and scores."""
+    learner_id = current_learner_id()
+    return render_template("study/mine.html", quizzes=study.list_quizzes(get_session(), learner_id))  # type: ignore[arg-type]
+
+
+@bp.app_template_global()
+def response_text(item: object, question: object) -> str:
+    """A stored response as the learner meant it (the option's text, not its number)."""
+    response = item.response or ""  # type: ignore[attr-defined]
+    options = question.options  # type: ignore[attr-defined]
+    if question.form == "order":  # type: ignore[attr-defined]
+        return "; ".join(options[int(i)] for i in response.split(",") if i.isdigit() and int(i) < len(options))
+    if question.form in ("choice", "truefalse") and response.isdigit() and int(response) < len(options):  # type: ignore[attr-defined]
+        return options[int(response)]
+    return response

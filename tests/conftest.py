@@ -1,0 +1,179 @@
+"""Fixtures: an app on a real SQLite file (and on the real PostgreSQL), client, runner, auth."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy.orm import Session
+
+from studyapp import bank, create_app, db, importer
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+SOURCE = ROOT.parent / "shared" / "source" / "society-for-rallying-comrades.txt"
+POSTGRES_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
+
+_postgres_problem: str | None = None
+_postgres_probed = False
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used here (probed once), or None when it can."""
+    global _postgres_problem, _postgres_probed
+    if not _postgres_probed:
+        _postgres_probed = True
+        try:
+            engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 2})
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            engine.dispose()
+        except Exception as error:  # noqa: BLE001 - any failure means: skip with its reason
+            _postgres_problem = str(error).strip().splitlines()[0]
+    return _postgres_problem
+
+
+def require_postgres() -> None:
+    """Skip (or fail, where REQUIRE_POSTGRES=1) when PostgreSQL is unreachable."""
+    problem = postgres_unavailable()
+    if problem is None:
+        return
+    message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A real, empty database: a SQLite file, or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    require_postgres()
+    return POSTGRES_URL
+
+
+def make_app(url: str, tmp_path: Path, **extra: object) -> Flask:
+    """An app for tests: hermetic config, tables created fresh."""
+    config = {
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
+        "QUESTIONS_DIR": str(DATA / "bank"), "SOURCE_TEXT": str(SOURCE) if SOURCE.exists() else "",
+        **extra,
+    }
+    app = create_app(config)
+    app.instance_path = str(tmp_path / "instance")
+    engine = db.engine_of(app)
+    db.Base.metadata.drop_all(engine)
+    db.Base.metadata.create_all(engine)
+    return app
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a fresh database with the test bank synced."""
+    app = make_app(database_url, tmp_path)
+    with app.app_context():
+        importer.sync_bank(db.get_session(), small_bank(), NOW)
+    yield app
+    engine = db.engine_of(app)
+    db.Base.metadata.drop_all(engine)
+    engine.dispose()
+
+
+def small_bank() -> bank.Bank:
+    """The small valid bank in tests/data/bank."""
+    return bank.load_bank(DATA / "bank")
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A Session inside an app context."""
+    with app.app_context():
+        yield db.get_session()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """The test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """The CLI runner."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Sign up, in and out through the real pages."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def register(self, username: str = "ada", password: str = "correct horse") -> object:
+        return self.client.post("/auth/register", data={"username": username, "password": password, "confirm": password})
+
+    def login(self, username: str = "ada", password: str = "correct horse") -> object:
+        return self.client.post("/auth/login", data={"username": username, "password": password})
+
+    def logout(self) -> object:
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Auth helpers on the test client."""
+    return AuthActions(client)
+
+
+# -- real browser ---------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Drive Debian's Chromium (Playwright cannot download its own here)."""
+    if not CHROMIUM.exists():
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_CHROMIUM") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a SQLite file with the curated bank, for the browser."""
+    tmp = tmp_path_factory.mktemp("live")
+    app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, QUESTIONS_DIR=str(ROOT / "questions"))
+    with app.app_context():
+        importer.sync_bank(db.get_session(), bank.load_bank(ROOT / "questions"), NOW)
+    yield app
+    db.engine_of(app).dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app: Flask) -> Iterator[str]:
+    """Serve live_app on a free loopback port for the browser tests."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

@@ -1,0 +1,126 @@
+"""Loading the YAML bank: type guessing never corrupts an answer; every mistake is located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studyapp import bank, yamltext
+from studyapp.errors import BankError
+from tests.conftest import DATA, ROOT, SOURCE
+
+BAD = DATA / "bad"
+NO_HEADER = {
+    "empty.yaml": "1:1: the file is empty: it needs deck, title and questions or facts",
+    "not-utf8.yaml": "2:1: the file is not UTF-8 text: save it as UTF-8",
+}
+
+
+def expected_message(path: Path) -> str:
+    if path.name in NO_HEADER:
+        return NO_HEADER[path.name]
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# expect: "), f"{path.name} must start with '# expect: LINE:COL: message'"
+    return first.removeprefix("# expect: ")
+
+
+def test_small_bank_loads() -> None:
+    loaded = bank.load_bank(DATA / "bank")
+    assert [d.key for d in loaded.decks] == ["founding", "people"]
+    assert {i.key for i in loaded.items} >= {"src-formed", "src-formed.reverse", "kalun-village", "bolshevik"}
+
+
+def test_yaml_type_guessing_keeps_the_text_typed() -> None:
+    document = yamltext.load("a: 1945\nb: 1930-07-03\nc: no\nd: 10:10\ne: 010\nf: true\ng: 1.50\nh: ~\n")
+    assert document.value == {"a": "1945", "b": "1930-07-03", "c": "no", "d": "10:10", "e": "010",
+                              "f": "true", "g": "1.50", "h": None}
+
+
+def test_unquoted_answers_reach_items_as_typed() -> None:
+    items = {i.key: i for i in bank.load_bank(DATA / "bank").items}
+    assert items["src-formed"].answer == "1930-07-03"
+    assert items["kcp-dismissed"].answer == "1928"
+    assert items["src-no"].answer == "false"
+
+
+def test_fact_gives_two_directions() -> None:
+    items = {i.key: i for i in bank.load_bank(DATA / "bank").items}
+    forward, reverse = items["src-formed"], items["src-formed.reverse"]
+    assert forward.prompt == "According to the text, when was the Society for Rallying Comrades formed?"
+    assert forward.answer_text == "3 July 1930"
+    assert reverse.prompt == "According to the text, what was formed on 3 July 1930?"
+    assert reverse.answer == "Society for Rallying Comrades" and reverse.alternatives == ("SRC",)
+    assert reverse.category == bank.Category.ORGANIZATION and reverse.date == "1930-07-03"
+
+
+def test_cloze_blank_is_the_answer() -> None:
+    item = {i.key: i for i in bank.load_bank(DATA / "bank").items}["bolshevik"]
+    assert item.prompt == "According to the text, a magazine named _____ was inaugurated."
+    assert item.answer == "Bolshevik"
+
+
+@pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda p: p.stem)
+def test_malformed_file_gives_its_message(path: Path) -> None:
+    deck, items, problems = bank.load_file(path)
+    assert deck is None and items == []
+    assert [f"{p.line}:{p.column}: {p.message}" for p in problems] == [expected_message(path)]
+
+
+def test_one_bad_file_loads_nothing(tmp_path: Path) -> None:
+    for path in (DATA / "bank").glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "tab.yaml").write_bytes((BAD / "tab.yaml").read_bytes())
+    with pytest.raises(BankError) as raised:
+        bank.load_bank(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [f"{tmp_path.name}/tab.yaml:4:1: tab character: indent with spaces"]
+
+
+def test_id_used_twice_across_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X}\n")
+    (tmp_path / "b.yaml").write_text("deck: b\ntitle: B\nquestions:\n\n  - {id: q, kind: typed, category: place, prompt: P?, answer: Y}\n")
+    with pytest.raises(BankError) as raised:
+        bank.load_bank(tmp_path)
+    assert str(raised.value) == f"{tmp_path.name}/b.yaml:5:1: id 'q' is already used at {tmp_path.name}/a.yaml:4"
+
+
+def test_quote_missing_from_source(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
+    with pytest.raises(BankError, match="a.yaml:4:1: source quote of 'q' is not in the source text"):
+        bank.load_bank(tmp_path, "The text says something else.")
+
+
+@pytest.mark.skipif(not SOURCE.exists(), reason=f"source text not found at {SOURCE}")
+def test_curated_bank_quotes_are_all_in_the_source() -> None:
+    loaded = bank.load_bank(ROOT / "questions", SOURCE.read_text(encoding="utf-8"))
+    haystack = bank.normalize_quote(SOURCE.read_text(encoding="utf-8"))
+    missing = [i.key for i in loaded.items if i.source and bank.normalize_quote(i.source) not in haystack]
+    assert missing == []
+    assert all(i.source for i in loaded.items), "every question cites the source"
+
+
+def test_curated_bank_covers_the_text() -> None:
+    loaded = bank.load_bank(ROOT / "questions")
+    counts = loaded.by_category()
+    assert len(loaded.decks) >= 3 and len(loaded.items) >= 60
+    for category in (bank.Category.DATE, bank.Category.PLACE, bank.Category.ORGANIZATION):
+        assert counts[category] >= 12, counts
+    assert counts[bank.Category.PERSON] >= 3
+    prompts = [i.prompt for i in loaded.items]
+    assert all(p.startswith(("According to the text", "The text states")) for p in prompts)
+    answers = " ".join(i.answer for i in loaded.items) + " ".join(" ".join(i.alternatives) for i in loaded.items)
+    for name in ("Jiajiatun", "Kalun", "Changchun", "Jilin", "Onsong", "Tuman", "Comintern", "Bolshevik",
+                 "Young Communist League", "Anti-Japanese Youth League", "Kim Il Sung", "Kim Jong Un"):
+        assert name in answers, f"nothing asks about {name}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:- \n'\"[]{}#!&*|>%@`\t1é")), max_size=80))
+def test_any_text_loads_or_fails_with_a_located_message(text: str) -> None:
+    try:
+        yamltext.load(text)
+    except yamltext.YamlProblem as problem:
+        assert problem.mark.line >= 1 and problem.mark.column >= 1 and problem.message

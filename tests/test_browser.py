@@ -1,0 +1,71 @@
+"""End to end in Debian's Chromium: sign up, take a quiz, one right and one wrong, see the results."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from studyapp import db
+from studyapp.models import Quiz
+
+pytestmark = pytest.mark.browser
+
+
+def stored_question(app: Flask, token: str, position: int) -> dict:
+    with app.app_context():
+        quiz = db.get_session().scalar(select(Quiz).where(Quiz.token == token))
+        return next(i.payload for i in quiz.items if i.position == position)
+
+
+def answer_in_browser(page: Page, question: dict, right: bool) -> None:
+    if question["form"] in ("choice", "truefalse"):
+        index = question["options"].index(question["answer"])
+        if not right:
+            index = (index + 1) % len(question["options"])
+        page.get_by_role("radio", name=question["options"][index], exact=True).check()
+    elif question["form"] == "order":
+        order = question["answer_order"] if right else list(reversed(question["answer_order"]))
+        for place, option in enumerate(order, start=1):
+            page.get_by_label(question["options"][option], exact=True).select_option(str(place))
+    else:
+        page.get_by_role("textbox", name=question["prompt"]).fill(question["typed_answer"] if right else "Pyongyang 1999")
+    page.get_by_role("button", name="Answer").click()
+
+
+def test_sign_up_take_quiz_see_results(page: Page, base_url: str, live_app: Flask) -> None:
+    page.goto(base_url)
+    page.get_by_role("navigation").get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill("browser-learner")
+    page.get_by_label("Password", exact=True).fill("a long password")
+    page.get_by_label("Repeat the password").fill("a long password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Welcome, browser-learner.")).to_be_visible()
+
+    page.get_by_role("link", name="New quiz").click()
+    page.get_by_label("Number of questions").fill("2")
+    page.get_by_label(re.compile("^Seed")).fill("2024")
+    page.get_by_role("button", name="Start the quiz").click()
+    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+
+    first = stored_question(live_app, token, 0)
+    answer_in_browser(page, first, right=True)
+    expect(page.get_by_role("heading", name="Correct")).to_be_visible()
+    expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+
+    second = stored_question(live_app, token, 1)
+    answer_in_browser(page, second, right=False)
+    expect(page.get_by_role("heading", name="Not quite")).to_be_visible()
+    page.get_by_role("link", name="See your results").click()
+
+    expect(page.get_by_text("1 of 2 right")).to_be_visible()
+    for question in (first, second):
+        expect(page.get_by_role("heading", name=question["prompt"])).to_be_visible()
+        for quote in question["sources"]:
+            expect(page.locator("blockquote.source", has_text=quote[:40]).first).to_be_visible()
+    page.get_by_role("link", name="My quizzes").click()
+    expect(page.get_by_role("cell", name="1 / 2")).to_be_visible()

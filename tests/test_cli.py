@@ -1,0 +1,54 @@
+"""The command line: check, sync, schema, users."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from studyapp.cli import schema_text
+from tests.conftest import DATA, ROOT, AuthActions
+
+
+def test_check_reports_ok(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["questions", "check"])
+    assert result.exit_code == 0
+    assert result.output.startswith("OK: 2 decks, ")
+
+
+def test_check_lists_every_problem_and_fails(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    for name in ("tab.yaml", "unknown-field.yaml"):
+        shutil.copy(DATA / "bad" / name, tmp_path / name)
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path.name}/tab.yaml:4:1: tab character: indent with spaces" in result.output
+    assert f"{tmp_path.name}/unknown-field.yaml:7:5: questions.0.answr: unknown field 'answr' (did you mean 'answer'?)" in result.output
+
+
+def test_sync_is_idempotent(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["questions", "sync"])
+    assert result.exit_code == 0 and "Synced: 0 added, 0 changed, 0 retired, 0 revived" in result.output
+
+
+def test_sync_refuses_a_bad_bank(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    shutil.copy(DATA / "bad" / "tab.yaml", tmp_path / "bank" / "tab.yaml")
+    app.config["QUESTIONS_DIR"] = str(tmp_path / "bank")
+    result = runner.invoke(args=["questions", "sync"])
+    assert result.exit_code == 1 and "nothing was changed" in result.output
+
+
+def test_committed_schema_is_current() -> None:
+    committed = (ROOT / "questions" / "schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: studyapp questions schema -o questions/schema.json"
+    assert json.loads(committed)["title"] == "studyapp question bank file"
+
+
+def test_make_instructor(runner: FlaskCliRunner, auth: AuthActions) -> None:
+    auth.register("ada")
+    assert "ada is now an instructor." in runner.invoke(args=["users", "make-instructor", "ada"]).output
+    result = runner.invoke(args=["users", "make-instructor", "nobody"])
+    assert result.exit_code == 1 and "No learner is called 'nobody'." in result.output

@@ -1,0 +1,103 @@
+"""Typed answers: lenient where fair, strict where not; dates in any common format."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyapp import dates, grading
+
+
+@pytest.mark.parametrize(("response", "answer", "alternatives", "correct"), [
+    ("Kim Il Sung", "Kim Il Sung", [], True),
+    ("kim il-sung", "Kim Il Sung", [], True),
+    ("  KIM   IL SUNG ", "Kim Il Sung", [], True),
+    ("Workers’ Party of Korea", "Workers' Party of Korea", [], True),
+    ("Workers Party of Korea", "Workers' Party of Korea", [], True),
+    ("the Tumen River", "the Tuman River", ["Tumen River"], True),
+    ("Tumen", "the Tuman River", ["Tumen River"], False),
+    ("Onsŏng", "Onsong", [], True),
+    ("Onsöng", "Onsong", [], True),
+    ("Jiajiatum", "Jiajiatun", [], True),            # one typo in a long word
+    ("Jiajaitun", "Jiajiatun", [], True),            # swapped neighbours count as one edit
+    ("Jiajiatom", "Jiajiatun", [], False),           # two edits
+    ("Kalum", "Kalun", [], False),                   # short words are never typo-forgiven
+    ("Comintren", "the Comintern", [], True),
+    ("Bolshevk", "Bolshevik", [], True),
+    ("Bolshevik magazine", "Bolshevik", [], False),
+    ("71", "70", [], False),                         # numbers are strict
+    ("", "Kim Il Sung", [], False),
+])
+def test_typed_text(response: str, answer: str, alternatives: list[str], correct: bool) -> None:
+    assert grading.check_typed(response, answer, alternatives, is_date=False).correct is correct
+
+
+def test_typo_says_what_it_was_accepted_as() -> None:
+    outcome = grading.check_typed("Jiajiatum", "Jiajiatun", [], is_date=False)
+    assert outcome.correct and outcome.accepted_as == "Jiajiatun"
+    assert "accepted as “Jiajiatun”" in outcome.feedback
+
+
+@pytest.mark.parametrize(("response", "answer", "correct"), [
+    ("3 July 1930", "1930-07-03", True),
+    ("July 3, 1930", "1930-07-03", True),
+    ("july 3rd 1930", "1930-07-03", True),
+    ("3rd of July, 1930", "1930-07-03", True),
+    ("1930-07-03", "1930-07-03", True),
+    ("03.07.1930", "1930-07-03", True),
+    ("Jul 3 1930", "1930-07-03", True),
+    ("3/7/1930", "1930-07-03", False),       # day and month could be either way round
+    ("31/07/1930", "1930-07-31", True),      # only one reading possible
+    ("4 July 1930", "1930-07-03", False),
+    ("3 July 1931", "1930-07-03", False),    # never typo-forgiven
+    ("July 1930", "1930-07-03", False),      # less precise than asked
+    ("1930", "1930-07-03", False),
+    ("1928", "1928", True),
+    ("in 1928", "1928", True),
+    ("1929", "1928", False),
+    ("1928-05-01", "1928", False),           # more precise than the text
+    ("October 10, 1945", "1945-10-10", True),
+    ("10 Oct 1945", "1945-10-10", True),
+    ("June 30–July 2, 1930", "1930-06-30/1930-07-02", True),
+    ("30 June - 2 July 1930", "1930-06-30/1930-07-02", True),
+    ("June 30 to July 2, 1930", "1930-06-30/1930-07-02", True),
+    ("1930-06-30/1930-07-02", "1930-06-30/1930-07-02", True),
+    ("30 June 1930", "1930-06-30/1930-07-02", False),
+    ("the 1920s", "1920s", True),
+    ("1920s", "1920s", True),
+    ("1930s", "1920s", False),
+    ("yesterday", "1930-07-03", False),
+    ("30 February 1930", "1930-07-03", False),
+])
+def test_typed_date(response: str, answer: str, correct: bool) -> None:
+    assert grading.check_typed(response, answer, [], is_date=True).correct is correct
+
+
+def test_precision_mismatch_explains() -> None:
+    outcome = grading.check_date("July 1930", "1930-07-03")
+    assert not outcome.correct
+    assert outcome.feedback == "The question asks for a full date. Expected: 3 July 1930."
+
+
+@pytest.mark.parametrize(("iso", "display", "phrase"), [
+    ("1930-07-03", "3 July 1930", "on 3 July 1930"),
+    ("1930-07", "July 1930", "in July 1930"),
+    ("1928", "1928", "in 1928"),
+    ("1920s", "the 1920s", "in the 1920s"),
+    ("1930-06-30/1930-07-02", "30 June – 2 July 1930", "between 30 June 1930 and 2 July 1930"),
+])
+def test_date_spellings(iso: str, display: str, phrase: str) -> None:
+    value = dates.parse_iso(iso)
+    assert (value.display(), value.phrase(), value.iso()) == (display, phrase, iso)
+
+
+@pytest.mark.parametrize("bad", ["1930-02-30", "1930-13", "July 3 1930", "1930-07-03/1930-07-01", "193"])
+def test_bank_dates_must_be_real_iso(bad: str) -> None:
+    with pytest.raises(ValueError):
+        dates.parse_iso(bad)
+
+
+@pytest.mark.parametrize(("a", "b", "distance"), [
+    ("kitten", "sitten", 1), ("abcdef", "abcdfe", 1), ("abc", "abc", 0), ("abcdef", "ghijkl", 2),
+])
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert grading.edit_distance(a, b) == distance

@@ -1,0 +1,44 @@
+"""Sign up, sign in, sign out."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studyapp.models import Learner
+from tests.conftest import AuthActions
+
+
+def test_register_hashes_the_password_and_signs_in(client: FlaskClient, auth: AuthActions, session: Session) -> None:
+    response = auth.register("ada", "correct horse")
+    assert response.status_code == 302
+    learner = session.scalar(select(Learner).where(Learner.username == "ada"))
+    assert learner is not None and "correct horse" not in learner.password_hash
+    assert "Sign out (ada)" in client.get("/").text
+
+
+def test_register_errors_sit_next_to_their_field(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    page = auth.register("ADA").text
+    assert 'id="username-error"' in page and "already taken" in page
+    page = client.post("/auth/register", data={"username": "x", "password": "short", "confirm": "other"}).text
+    assert "3 to 40 characters" in page and "at least 8 characters" in page and "The two passwords differ" in page
+
+
+def test_login_and_logout(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    assert "do not match an account" in auth.login("ada", "wrong password").text
+    assert auth.login("Ada", "correct horse").status_code == 302
+    assert "Sign out (ada)" in client.get("/").text
+    auth.logout()
+    assert "Sign in" in client.get("/").text
+
+
+def test_login_never_redirects_off_site(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    response = client.post("/auth/login?next=//evil.example/", data={"username": "ada", "password": "correct horse"})
+    assert response.headers["Location"] == "/"

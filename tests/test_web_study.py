@@ -1,0 +1,141 @@
+"""The quiz pages through the test client, on a real database."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from studyapp import db
+from studyapp.models import Quiz
+from tests.conftest import AuthActions, make_app
+
+
+def start(client: FlaskClient, **data: object) -> str:
+    form = {"deck": "", "category": "", "length": "5", "seed": "7", **data}
+    response = client.post("/quiz/new", data=form)
+    assert response.status_code == 302, response.text
+    return response.headers["Location"]
+
+
+def quiz_of(app: Flask, token: str) -> Quiz:
+    with app.app_context():
+        return db.get_session().scalar(select(Quiz).where(Quiz.token == token).options(selectinload(Quiz.items)))
+
+
+def right_answer(question: dict) -> str:
+    if question["form"] in ("choice", "truefalse"):
+        return str(question["options"].index(question["answer"]))
+    if question["form"] == "order":
+        return ",".join(map(str, question["answer_order"]))
+    return question["typed_answer"]
+
+
+def answer(client: FlaskClient, location: str, position: int, question: dict, correct: bool) -> None:
+    response_text = right_answer(question) if correct else "0" if question["form"] != "typed" else "nothing like it"
+    if question["form"] in ("choice", "truefalse") and not correct:
+        response_text = str((int(right_answer(question)) + 1) % len(question["options"]))
+    if question["form"] == "order":
+        order = right_answer(question).split(",")
+        ranks = [0] * len(order)
+        for place, option in enumerate(order if correct else list(reversed(order))):
+            ranks[int(option)] = place + 1
+        data = {"position": position, "order": [str(r) for r in ranks]}
+    else:
+        data = {"position": position, "response": response_text}
+    response = client.post(f"{location}/answer", data=data)
+    assert response.status_code == 302
+
+
+def test_home_offers_one_click_quiz(client: FlaskClient) -> None:
+    page = client.get("/").text
+    assert "Start a 10-question quiz" in page and "Founding" in page
+
+
+def test_take_a_quiz_to_results(app: Flask, client: FlaskClient) -> None:
+    location = start(client)
+    token = location.rsplit("/", 1)[1]
+    page = client.get(location).text
+    assert "Question 1 of 5" in page
+    for item in quiz_of(app, token).items:
+        answer(client, location, item.position, item.payload, correct=item.position % 2 == 0)
+    page = client.get(location, follow_redirects=True).text
+    assert "Results" in page and "3 of 5 right" in page
+    stored = quiz_of(app, token)
+    assert stored.finished_at is not None and stored.score == 3
+    for item in stored.items:
+        for source in item.payload["sources"]:
+            assert source.replace("’", "&#39;").replace("'", "&#39;")[:20] in page.replace("’", "&#39;")
+
+
+def test_feedback_after_a_wrong_answer(app: Flask, client: FlaskClient) -> None:
+    location = start(client, category="place", length="3")
+    item = quiz_of(app, location.rsplit("/", 1)[1]).items[0]
+    answer(client, location, 0, item.payload, correct=False)
+    page = client.get(f"{location}?answered=0").text
+    assert "Not quite" in page and "Expected:" in page and "Question 2 of 3" in page
+
+
+def test_answering_twice_keeps_the_first(app: Flask, client: FlaskClient) -> None:
+    location = start(client, length="2")
+    token = location.rsplit("/", 1)[1]
+    item = quiz_of(app, token).items[0]
+    answer(client, location, 0, item.payload, correct=True)
+    answer(client, location, 0, item.payload, correct=False)
+    assert quiz_of(app, token).items[0].is_correct is True
+
+
+def test_same_seed_same_questions(app: Flask, client: FlaskClient) -> None:
+    first = quiz_of(app, start(client, seed="99").rsplit("/", 1)[1])
+    second = quiz_of(app, start(client, seed="99").rsplit("/", 1)[1])
+    assert [i.payload for i in first.items] == [i.payload for i in second.items]
+    assert first.token != second.token
+
+
+def test_share_link_prefills_the_form(client: FlaskClient) -> None:
+    page = client.get("/quiz/new?deck=founding&category=date&length=4&seed=12").text
+    assert re.search(r'<option selected value="founding">|<option value="founding" selected>', page)
+    assert 'value="12"' in page and 'value="4"' in page
+
+
+def test_bad_quiz_requests_get_messages_not_errors(client: FlaskClient) -> None:
+    for data, message in [({"length": "0"}, "Choose 1 to 50 questions."), ({"length": "5000"}, "Choose 1 to 50 questions."),
+                          ({"seed": "-3"}, "A seed is a whole number"), ({"deck": "nope"}, "Not a valid choice"),
+                          ({"length": "ten"}, "Not a valid integer value")]:
+        response = client.post("/quiz/new", data={"deck": "", "category": "", "length": "5", **data})
+        assert response.status_code == 400 and message in response.text, data
+    assert client.get("/quiz/not-a-token").status_code == 404
+    assert client.post("/quiz/not-a-token/answer", data={"position": "0", "response": "x"}).status_code == 404
+
+
+def test_signed_in_quizzes_are_listed_and_private(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    location = start(client, length="2")
+    token = location.rsplit("/", 1)[1]
+    for item in quiz_of(app, token).items:
+        answer(client, location, item.position, item.payload, correct=True)
+    page = client.get("/quiz/mine").text
+    assert "2 / 2" in page
+    auth.logout()
+    assert client.get(location).status_code == 404
+    auth.register("bob")
+    assert client.get(location).status_code == 404
+    assert client.get(f"{location}/results").status_code == 404
+    assert "No quizzes yet" in client.get("/quiz/mine").text
+
+
+def test_mine_needs_sign_in(client: FlaskClient) -> None:
+    assert client.get("/quiz/mine").headers["Location"].startswith("/auth/login")
+
+
+def test_csrf_refuses_tokenless_post(database_url: str, tmp_path) -> None:
+    app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    for url in ("/quiz/new", "/auth/login", "/auth/register", "/auth/logout", "/quiz/x/answer"):
+        response = client.post(url, data={"length": "5"})
+        assert response.status_code == 400 and "Form refused" in response.text, url
+    db.Base.metadata.drop_all(db.engine_of(app))
+    db.engine_of(app).dispose()
