@@ -17,12 +17,13 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from studyapp import cli
-    from studyapp.web import auth, decks, errors, study
+    from studyapp.web import auth, decks, errors, review, study
 
     auth.init_app(app)
     app.register_blueprint(decks.bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(review.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -20,6 +20,7 @@ def defaults(app: Flask) -> dict[str, object]:
         "SOURCE_TEXT": str(source) if source.exists() else "",
         "QUIZ_DEFAULT_LENGTH": 10,
         "QUIZ_MAX_LENGTH": 50,
+        "FSRS_FUZZ": True,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

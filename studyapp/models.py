@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -21,6 +21,17 @@ class Learner(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_instructor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+
+    # Study settings (fsrs and the daily queue)
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
+    learning_steps: Mapped[str] = mapped_column(String(100), default="1m 10m")
+    relearning_steps: Mapped[str] = mapped_column(String(100), default="10m")
+    maximum_interval_days: Mapped[int] = mapped_column(default=36500)
+    new_per_day: Mapped[int] = mapped_column(default=20)
+    reviews_per_day: Mapped[int] = mapped_column(default=200)
+    day_starts_hour: Mapped[int] = mapped_column(default=4)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    suspend_leeches: Mapped[bool] = mapped_column(default=False)
 
 
 class Deck(Base):
@@ -94,3 +105,56 @@ class QuizItem(Base):
     answered_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
+
+
+class Card(Base):
+    """A learner's FSRS schedule for one question; `version` rises with every change."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "question_id"),
+        Index("ix_cards_learner_id_due", "learner_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"), index=True)
+    state: Mapped[int] = mapped_column(default=1)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: Mapped[int | None] = mapped_column(default=0)
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    due: Mapped[datetime]
+    last_review: Mapped[datetime | None]
+    reps: Mapped[int] = mapped_column(default=0)
+    lapses: Mapped[int] = mapped_column(default=0)
+    is_suspended: Mapped[bool] = mapped_column(default=False)
+    is_leech: Mapped[bool] = mapped_column(default=False)
+    buried_until: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=0)
+
+    question: Mapped[Question] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReviewLog(Base):
+    """One rating of a card, appended and never rewritten (an undo only marks it)."""
+
+    __tablename__ = "review_logs"
+    __table_args__ = (
+        Index("ix_review_logs_learner_id_reviewed_at", "learner_id", "reviewed_at"),
+        Index("ix_review_logs_card_id_reviewed_at", "card_id", "reviewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    rating: Mapped[int]  # fsrs.Rating: 1 again, 2 hard, 3 good, 4 easy
+    reviewed_at: Mapped[datetime]
+    duration_ms: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(12))  # new | learning | review | relearning (before)
+    origin: Mapped[str] = mapped_column(String(12), default="review")  # review | quiz
+    state_before: Mapped[dict]
+    state_after: Mapped[dict]
+    is_undone: Mapped[bool] = mapped_column(default=False)
+    undone_at: Mapped[datetime | None]

@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from studyapp import catalog, grading, quiz
+from studyapp import catalog, grading, quiz, reviews
 from studyapp.bank import Category
 from studyapp.errors import InvalidInput, NotFound
-from studyapp.models import Quiz, QuizItem
+from studyapp.models import Learner, Quiz, QuizItem
 
 MAX_SEED = 2**31 - 1
 
@@ -73,8 +73,12 @@ def next_item(row: Quiz) -> QuizItem | None:
 
 
 def submit_answer(session: Session, token: str, learner_id: int | None, position: int,
-                  response: str, now: datetime) -> QuizItem:
-    """Grade and store a response; answering the same question again changes nothing."""
+                  response: str, now: datetime, fuzz: bool = True) -> QuizItem:
+    """Grade and store a response; answering the same question again changes nothing.
+
+    For a signed-in learner the verdict also rates the question's card when it is already
+    being studied (right = Good, wrong = Again); new cards stay new.
+    """
     row = get_quiz(session, token, learner_id)
     item = next((i for i in row.items if i.position == position), None)
     if item is None:
@@ -83,8 +87,13 @@ def submit_answer(session: Session, token: str, learner_id: int | None, position
         return item
     if not response.strip():
         raise InvalidInput("Give an answer first.")
-    outcome = grading.check(question_of(item), response)
+    question = question_of(item)
+    outcome = grading.check(question, response)
     item.response, item.is_correct, item.feedback, item.answered_at = response, outcome.correct, outcome.feedback, now
+    if learner_id is not None and question.form != "order":
+        learner = session.get(Learner, learner_id)
+        reviews.feed_quiz_answer(session, learner, list(question.keys), outcome.correct, now,  # type: ignore[arg-type]
+                                 reviews.settings_of(learner, fuzz))  # type: ignore[arg-type]
     if next_item(row) is None:
         row.finished_at = now
         row.score = sum(1 for i in row.items if i.is_correct)

@@ -63,7 +63,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def make_app(url: str, tmp_path: Path, **extra: object) -> Flask:
     """An app for tests: hermetic config, tables created fresh."""
     config = {
-        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
+        "TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False, "FSRS_FUZZ": False,
         "QUESTIONS_DIR": str(DATA / "bank"), "SOURCE_TEXT": str(SOURCE) if SOURCE.exists() else "",
         **extra,
     }

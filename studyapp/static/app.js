@@ -26,3 +26,31 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+// Review screen: Space/Enter reveal, 1-4 rate, u undo. The plain forms work without this.
+document.addEventListener("DOMContentLoaded", () => {
+  const reveal = document.getElementById("reveal");
+  const undo = document.getElementById("undo");
+  if (!reveal && !undo) return;
+  if (reveal) reveal.querySelector("summary").focus();
+  reveal?.addEventListener("toggle", () => {
+    if (reveal.open) document.getElementById("card-back")?.focus?.();
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+    const target = event.target;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+    if (reveal && !reveal.open && (event.key === " " || event.key === "Enter")) {
+      if (target instanceof HTMLElement && target.closest("summary")) return; // the browser toggles it itself
+      if (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement) return;
+      reveal.open = true;
+      event.preventDefault();
+    } else if (reveal && reveal.open && ["1", "2", "3", "4"].includes(event.key)) {
+      const button = reveal.querySelector(`button[data-key="${event.key}"]`);
+      if (button) { button.click(); event.preventDefault(); }
+    } else if (event.key === "u" && undo) {
+      undo.click();
+      event.preventDefault();
+    }
+  });
+});

@@ -69,7 +69,8 @@ def answer(token: str) -> Response:
     position = int(form.position.data)
     response = _order_response() if "order" in request.form else (form.response.data or "")
     try:
-        study.submit_answer(get_session(), token, current_learner_id(), position, response, utcnow())
+        study.submit_answer(get_session(), token, current_learner_id(), position, response, utcnow(),
+                            current_app.config["FSRS_FUZZ"])
     except InvalidInput as error:
         flash(str(error), "error")
         return redirect(url_for("study.take", token=token))

@@ -1,0 +1,80 @@
+"""Inline SVG charts drawn on the server: a bar chart and a calendar heatmap.
+
+Pure: values in, markup out. Each chart carries a title and a description for
+screen readers; pages also show the same figures as a table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from markupsafe import Markup, escape
+
+BAR_WIDTH = 14
+BAR_GAP = 4
+CHART_HEIGHT = 120
+CELL = 11
+CELL_GAP = 2
+
+
+def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], description: str) -> Markup:
+    """Vertical bars, one per (label, value); labels every 7th bar and at the ends."""
+    top = max((value for _, value in bars), default=0) or 1
+    width = len(bars) * (BAR_WIDTH + BAR_GAP) + 30
+    parts = [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {width} {CHART_HEIGHT + 36}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+        f'<text class="axis" x="0" y="10">{top}</text>',
+        f'<line class="base" x1="24" x2="{width}" y1="{CHART_HEIGHT}" y2="{CHART_HEIGHT}"/>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        height = round(value / top * (CHART_HEIGHT - 14))
+        x = 28 + index * (BAR_WIDTH + BAR_GAP)
+        parts.append(f'<rect class="bar" x="{x}" y="{CHART_HEIGHT - height}" width="{BAR_WIDTH}" height="{height}">'
+                     f'<title>{escape(label)}: {value}</title></rect>')
+        if index % 7 == 0 or index == len(bars) - 1:
+            parts.append(f'<text class="axis" x="{x}" y="{CHART_HEIGHT + 14}">{escape(label)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def heatmap(chart_id: str, title: str, counts: dict[date, int], last_day: date, weeks: int = 26) -> Markup:
+    """A GitHub-style calendar: one column per week, one cell per day, darker for more reviews."""
+    first_day = last_day - timedelta(days=last_day.weekday() + 7 * (weeks - 1))
+    top = max(counts.values(), default=0)
+    total = sum(v for d, v in counts.items() if first_day <= d <= last_day)
+    active = sum(1 for d, v in counts.items() if first_day <= d <= last_day and v)
+    width = weeks * (CELL + CELL_GAP) + 30
+    height = 7 * (CELL + CELL_GAP) + 20
+    description = f"{total} reviews on {active} of the days from {first_day:%d %b %Y} to {last_day:%d %b %Y}."
+    parts = [
+        f'<svg class="chart heatmap" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+    ]
+    for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+        parts.append(f'<text class="axis" x="0" y="{row * (CELL + CELL_GAP) + CELL}">{name}</text>')
+    day = first_day
+    while day <= last_day:
+        week = (day - first_day).days // 7
+        value = counts.get(day, 0)
+        level = 0 if not value else min(4, 1 + (3 * value) // max(top, 1))
+        parts.append(f'<rect x="{30 + week * (CELL + CELL_GAP)}" y="{day.weekday() * (CELL + CELL_GAP)}" '
+                     f'width="{CELL}" height="{CELL}" rx="2" class="heat{level}">'
+                     f'<title>{day:%a %d %b %Y}: {value} reviews</title></rect>')
+        day += timedelta(days=1)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def streak(counts: dict[date, int], today: date) -> int:
+    """Days in a row with at least one review, ending today (or yesterday, if today has none yet)."""
+    day = today if counts.get(today) else today - timedelta(days=1)
+    length = 0
+    while counts.get(day):
+        length += 1
+        day -= timedelta(days=1)
+    return length

@@ -1,0 +1,239 @@
+"""Service: flashcards on an FSRS schedule: the daily queue, rating, undo, suspend and bury."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, insert, literal, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql import Select
+
+from studyapp import scheduler
+from studyapp.bank import Item
+from studyapp.db import UTCDateTime
+from studyapp.errors import InvalidInput, NotFound
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.scheduler import CardState, Rating, State
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What is left today and the card to show next."""
+
+    new: int
+    learning: int
+    review: int
+    card: Card | None
+    next_due: datetime | None
+    due_tomorrow: int
+
+
+@dataclass(frozen=True)
+class RateResult:
+    """The outcome of one rating; `recorded` is False for a duplicate."""
+
+    recorded: bool
+    card: Card
+    became_leech: bool = False
+
+
+def settings_of(learner: Learner, fuzz: bool = True) -> scheduler.Settings:
+    """The learner's scheduling settings for fsrs."""
+    return scheduler.Settings(
+        desired_retention=learner.desired_retention,
+        learning_steps=scheduler.parse_steps(learner.learning_steps),
+        relearning_steps=scheduler.parse_steps(learner.relearning_steps),
+        maximum_interval_days=learner.maximum_interval_days,
+        enable_fuzzing=fuzz,
+    )
+
+
+def state_of(card: Card) -> CardState:
+    """The card's scheduling state."""
+    return CardState(State(card.state), card.step, card.stability, card.difficulty, card.due,
+                     card.last_review, card.reps, card.lapses)
+
+
+def item_of(card: Card) -> Item:
+    """The bank item a card asks."""
+    return Item.from_dict(card.question.data)
+
+
+def ensure_cards(session: Session, learner_id: int, now: datetime) -> None:
+    """Give the learner a (new) card for every live question that has none yet."""
+    has_card = exists().where(Card.learner_id == learner_id, Card.question_id == Question.id)
+    constants = [literal(learner_id), literal(now, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
+    missing = select(Question.id, *constants).where(
+        Question.is_retired.is_(False), ~has_card)
+    statement = insert(Card).from_select(
+        ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
+        missing)
+    try:
+        session.execute(statement)
+        session.commit()
+    except IntegrityError:  # another request of this learner inserted them first
+        session.rollback()
+
+
+def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
+    query = (select(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+             .where(Card.learner_id == learner_id, Question.is_retired.is_(False), Card.is_suspended.is_(False),
+                    or_(Card.buried_until.is_(None), Card.buried_until <= now)))
+    return query.where(Deck.key == deck_key) if deck_key else query
+
+
+def _done_today(session: Session, learner_id: int, since: datetime, kind: str) -> int:
+    return session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.learner_id == learner_id, ReviewLog.reviewed_at >= since, ReviewLog.kind == kind,
+        ReviewLog.origin == "review", ReviewLog.is_undone.is_(False))) or 0
+
+
+def _count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.with_only_columns(Card.id).subquery())) or 0
+
+
+def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str | None = None) -> Queue:
+    """Due learning cards first, then due reviews, then new cards, within the daily limits."""
+    start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
+    end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    live = _live_cards(learner.id, now, deck_key)
+    learning = live.where(Card.reps > 0, Card.state != State.REVIEW)
+    reviews = live.where(Card.state == State.REVIEW, Card.due < end)
+    new = live.where(Card.reps == 0)
+    review_left = min(_count(session, reviews), max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0))
+    new_left = min(_count(session, new), max(learner.new_per_day - _done_today(session, learner.id, start, "new"), 0))
+    learning_today = _count(session, learning.where(Card.due < end))
+    card = session.scalar(learning.where(Card.due <= now).order_by(Card.due, Card.id).limit(1))
+    if card is None and review_left:
+        card = session.scalar(reviews.order_by(Card.due, Card.id).limit(1))
+    if card is None and new_left:
+        card = session.scalar(new.order_by(Deck.position, Question.id).limit(1))
+    next_due = session.scalar(learning.with_only_columns(func.min(Card.due)))
+    tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
+    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow)
+
+
+def get_card(session: Session, learner_id: int, card_id: int) -> Card:
+    """The learner's own card; raises NotFound for anyone else's."""
+    card = session.scalar(select(Card).where(Card.id == card_id, Card.learner_id == learner_id)
+                          .options(joinedload(Card.question)))
+    if card is None:
+        raise NotFound("There is no such card.")
+    return card
+
+
+def _snapshot(card: Card) -> dict[str, object]:
+    return {**state_of(card).to_dict(), "is_leech": card.is_leech, "is_suspended": card.is_suspended}
+
+
+def _apply(card: Card, state: CardState) -> None:
+    card.state, card.step, card.stability, card.difficulty = int(state.state), state.step, state.stability, state.difficulty
+    card.due, card.last_review, card.reps, card.lapses = state.due, state.last_review, state.reps, state.lapses  # type: ignore[assignment]
+
+
+def record_rating(session: Session, learner: Learner, card: Card, rating: Rating, now: datetime,
+                  settings: scheduler.Settings, duration_ms: int | None = None, origin: str = "review") -> bool:
+    """Schedule the card and append its log entry (no commit); True when it became a leech."""
+    before = state_of(card)
+    snapshot = _snapshot(card)
+    after = scheduler.next_review(card.id, before, rating, now, settings, duration_ms)
+    _apply(card, after)
+    became_leech = scheduler.is_leech(after) and not card.is_leech
+    if became_leech:
+        card.is_leech = True
+        card.is_suspended = card.is_suspended or learner.suspend_leeches
+    session.add(ReviewLog(card_id=card.id, learner_id=learner.id, rating=int(rating), reviewed_at=now,
+                          duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
+                          state_after=_snapshot(card)))
+    return became_leech
+
+
+def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
+         settings: scheduler.Settings, duration_ms: int | None = None) -> RateResult:
+    """Rate a card once: a resent or raced rating of the same version is not recorded again."""
+    card = get_card(session, learner.id, card_id)
+    if card.version != version:
+        return RateResult(False, card)
+    became_leech = record_rating(session, learner, card, rating, now, settings, duration_ms)
+    try:
+        session.commit()
+    except StaleDataError:  # another request rated this version first
+        session.rollback()
+        return RateResult(False, get_card(session, learner.id, card_id))
+    return RateResult(True, card, became_leech)
+
+
+def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
+    """Put the card of the learner's last rating back as it was; the log entry is marked undone."""
+    log = session.scalar(select(ReviewLog).where(ReviewLog.learner_id == learner.id, ReviewLog.origin == "review",
+                                                 ReviewLog.is_undone.is_(False))
+                         .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+    if log is None:
+        raise InvalidInput("There is nothing to undo.")
+    later = session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
+    if later:
+        raise InvalidInput("That card has changed since (a quiz answer); it can no longer be undone.")
+    card = get_card(session, learner.id, log.card_id)
+    before = dict(log.state_before)
+    card.is_leech, card.is_suspended = bool(before.pop("is_leech")), bool(before.pop("is_suspended"))
+    _apply(card, CardState.from_dict(before))
+    log.is_undone, log.undone_at = True, now
+    session.commit()
+    return card
+
+
+def set_suspended(session: Session, learner_id: int, card_id: int, suspended: bool) -> Card:
+    """Suspend (out of every queue) or unsuspend a card."""
+    card = get_card(session, learner_id, card_id)
+    card.is_suspended = suspended
+    session.commit()
+    return card
+
+
+def bury(session: Session, learner: Learner, card_id: int, now: datetime) -> Card:
+    """Hide a card until the learner's next day begins."""
+    card = get_card(session, learner.id, card_id)
+    card.buried_until = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    session.commit()
+    return card
+
+
+def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str], correct: bool,
+                     now: datetime, settings: scheduler.Settings) -> int:
+    """A quiz answer counts as Good (right) or Again (wrong) for cards already being studied.
+
+    New cards (never reviewed) and suspended cards are left alone. No commit; returns how many cards moved.
+    """
+    cards = session.scalars(select(Card).join(Question).where(
+        Card.learner_id == learner.id, Question.key.in_(question_keys), Card.reps > 0, Card.is_suspended.is_(False)))
+    moved = 0
+    for card in cards:
+        record_rating(session, learner, card, Rating.GOOD if correct else Rating.AGAIN, now, settings, origin="quiz")
+        moved += 1
+    return moved
+
+
+def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False) -> list[Card]:
+    """The learner's studied cards (or leeches), soonest due first."""
+    query = (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False),
+                                               Card.reps > 0)
+             .options(joinedload(Card.question)).order_by(Card.due))
+    if leeches_only:
+        query = query.where(Card.is_leech.is_(True))
+    return list(session.scalars(query))
+
+
+def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:
+    """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more)."""
+    rows = session.execute(
+        select(Deck.key,
+               func.count().filter(and_(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False))),
+               func.count().filter(Card.reps == 0),
+               func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
+        .select_from(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+        .where(Card.learner_id == learner_id, Question.is_retired.is_(False)).group_by(Deck.key))
+    return {key: {"due": due, "new": new, "mastered": mastered} for key, due, new, mastered in rows}

@@ -1,0 +1,132 @@
+"""Flashcard pages: the review screen, card actions, the card list, progress and settings."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from studyapp import charts, reviews, scheduler, stats
+from studyapp.db import get_session
+from studyapp.errors import InvalidInput
+from studyapp.forms import RateForm, SettingsForm
+from studyapp.scheduler import Rating
+from studyapp.web import utcnow
+
+bp = Blueprint("review", __name__)
+MAX_DURATION_MS = 60_000
+
+
+@bp.before_request
+@login_required
+def signed_in() -> None:
+    """Every flashcard page belongs to a signed-in learner."""
+
+
+def _settings() -> scheduler.Settings:
+    return reviews.settings_of(current_user, fuzz=current_app.config["FSRS_FUZZ"])
+
+
+def _back(deck: str | None) -> Response:
+    return redirect(url_for("review.show", deck=deck or None))
+
+
+@bp.get("/review")
+def show() -> str:
+    """The next card's front (its back one key away) and what is left today."""
+    now, deck = utcnow(), request.args.get("deck") or None
+    session = get_session()
+    reviews.ensure_cards(session, current_user.id, now)
+    queue = reviews.get_queue(session, current_user, now, deck)
+    card = queue.card
+    intervals = {}
+    if card is not None:
+        previews = scheduler.preview(card.id, reviews.state_of(card), now, _settings())
+        intervals = {rating: scheduler.format_interval(interval) for rating, interval in previews.items()}
+    return render_template("review/show.html", queue=queue, card=card, item=reviews.item_of(card) if card else None,
+                           intervals=intervals, ratings=list(Rating), deck=deck, form=RateForm(),
+                           shown_at=int(now.timestamp() * 1000))
+
+
+@bp.post("/review/<int:card_id>/rate")
+def rate(card_id: int) -> Response:
+    """Record one rating (once), then straight to the next card."""
+    form, now, deck = RateForm(), utcnow(), request.args.get("deck")
+    if not form.validate():
+        raise InvalidInput("That rating could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    duration = None
+    if form.shown_at.data:
+        duration = max(0, min(int(now.timestamp() * 1000) - form.shown_at.data, MAX_DURATION_MS))
+    result = reviews.rate(get_session(), current_user, card_id, form.version.data, Rating(form.rating.data), now,
+                          _settings(), duration)
+    if not result.recorded:
+        flash("That card was already rated; the rating was not counted twice.", "info")
+    elif result.became_leech:
+        suspended = " and suspended" if result.card.is_suspended else ""
+        flash(f"This card has lapsed {scheduler.LEECH_LAPSES} times: it is now marked as a leech{suspended}. "
+              "Consider rewording it for yourself or studying its source sentence.", "error")
+    return _back(deck)
+
+
+@bp.post("/review/undo")
+def undo() -> Response:
+    """Put the last rated card back as it was."""
+    card = reviews.undo_last(get_session(), current_user, utcnow())
+    flash(f"Undone: “{reviews.item_of(card).prompt}” is back as it was.", "success")
+    return _back(request.args.get("deck"))
+
+
+@bp.post("/cards/<int:card_id>/<any(suspend, unsuspend, bury):action>")
+def card_action(card_id: int, action: str) -> Response:
+    """Suspend, unsuspend or bury one card."""
+    session, now = get_session(), utcnow()
+    if action == "bury":
+        reviews.bury(session, current_user, card_id, now)
+        flash("Card buried until tomorrow.", "success")
+    else:
+        reviews.set_suspended(session, current_user.id, card_id, action == "suspend")
+        flash("Card suspended: it stays out of reviews until you unsuspend it." if action == "suspend"
+              else "Card unsuspended: it is back in your reviews.", "success")
+    target = request.args.get("next")
+    return redirect(target if target in ("/cards", "/progress") else url_for("review.show"))
+
+
+@bp.get("/cards")
+def card_list() -> str:
+    """The learner's studied cards with their schedule; leeches first when asked."""
+    leeches = request.args.get("leeches") == "1"
+    cards = reviews.list_cards(get_session(), current_user.id, utcnow(), leeches_only=leeches)
+    return render_template("review/cards.html", cards=cards, leeches=leeches, item_of=reviews.item_of)
+
+
+@bp.get("/progress")
+def progress() -> str:
+    """Counts, forecast, review calendar with streak, retention and leeches, drawn as charts."""
+    now = utcnow()
+    figures = stats.progress(get_session(), current_user, now)
+    forecast_chart = charts.bar_chart(
+        "forecast", "Cards due in the next 30 days",
+        [(day.strftime("%d %b"), count) for day, count in figures.forecast],
+        f"{sum(c for _, c in figures.forecast)} cards due over 30 days; {figures.due_today} today.")
+    calendar_chart = charts.heatmap("calendar", "Reviews per day", figures.calendar, figures.today, stats.CALENDAR_WEEKS)
+    leeches = reviews.list_cards(get_session(), current_user.id, now, leeches_only=True)
+    return render_template("review/progress.html", figures=figures, forecast_chart=forecast_chart,
+                           calendar_chart=calendar_chart, leeches=leeches, item_of=reviews.item_of)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> str | Response:
+    """The learner's scheduling and daily-limit settings."""
+    form = SettingsForm(obj=current_user)
+    form.timezone.choices = [SelectChoice(name, name) for name in sorted(available_timezones())]
+    if form.validate_on_submit():
+        form.populate_obj(current_user)
+        current_user.desired_retention = float(form.desired_retention.data)
+        get_session().commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("review.settings"))
+    return render_template("review/settings.html", form=form), 400 if form.errors else 200
+

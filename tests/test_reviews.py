@@ -1,0 +1,180 @@
+"""Flashcards on a real database: fsrs cross-check, queue and limits, day rollover, undo, duplicates, leeches."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import fsrs
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studyapp import reviews, scheduler
+from studyapp.models import Card, ReviewLog
+from studyapp.scheduler import Rating, State
+from tests.builders import add_learner, cards_of
+from tests.conftest import NOW
+
+NO_FUZZ = scheduler.Settings(enable_fuzzing=False)
+
+
+def rate(session: Session, learner, card: Card, rating: Rating, when: datetime) -> reviews.RateResult:
+    session.refresh(card)
+    return reviews.rate(session, learner, card.id, card.version, rating, when, NO_FUZZ)
+
+
+def test_replayed_history_matches_fsrs_itself(session: Session) -> None:
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    history = [(NOW, Rating.GOOD), (NOW + timedelta(minutes=10), Rating.GOOD), (NOW + timedelta(days=3), Rating.GOOD),
+               (NOW + timedelta(days=12), Rating.AGAIN), (NOW + timedelta(days=12, minutes=10), Rating.HARD),
+               (NOW + timedelta(days=15), Rating.EASY), (NOW + timedelta(days=60), Rating.GOOD)]
+    reference = fsrs.Scheduler(enable_fuzzing=False)
+    expected = fsrs.Card(card_id=card.id, due=NOW)
+    for when, rating in history:
+        assert rate(session, learner, card, rating, when).recorded
+        expected, _ = reference.review_card(expected, fsrs.Rating(int(rating)), when)
+        session.expire_all()
+        stored = session.get(Card, card.id)
+        assert (stored.state, stored.step) == (int(expected.state), expected.step)
+        assert stored.stability == pytest.approx(expected.stability, rel=1e-12)
+        assert stored.difficulty == pytest.approx(expected.difficulty, rel=1e-12)
+        assert stored.due == expected.due and stored.last_review == expected.last_review
+    assert stored.reps == len(history) and stored.lapses == 1
+    logs = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id).order_by(ReviewLog.id)).all()
+    assert [log.rating for log in logs] == [int(r) for _, r in history]
+    assert [log.kind for log in logs][:3] == ["new", "learning", "review"]
+
+
+def test_queue_order_learning_then_review_then_new(session: Session) -> None:
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    first = reviews.get_queue(session, learner, NOW).card
+    assert first is not None and first.reps == 0
+    rate(session, learner, cards["kalun-village"], Rating.EASY, NOW - timedelta(days=30))  # a review card, due by now
+    rate(session, learner, cards["bolshevik"], Rating.AGAIN, NOW - timedelta(minutes=5))  # learning, due by now
+    queue = reviews.get_queue(session, learner, NOW)
+    assert queue.card.id == cards["bolshevik"].id
+    rate(session, learner, cards["bolshevik"], Rating.GOOD, NOW)
+    queue = reviews.get_queue(session, learner, NOW + timedelta(seconds=1))
+    assert queue.card.id == cards["kalun-village"].id and queue.review == 1
+    rate(session, learner, cards["kalun-village"], Rating.GOOD, NOW)
+    assert reviews.get_queue(session, learner, NOW + timedelta(seconds=2)).card.reps == 0
+
+
+def test_daily_new_limit(session: Session) -> None:
+    learner = add_learner(session, new_per_day=2)
+    cards_of(session, learner, NOW)
+    total = len(cards_of(session, learner, NOW))
+    assert reviews.get_queue(session, learner, NOW).new == 2
+    for n in range(2):
+        card = reviews.get_queue(session, learner, NOW + timedelta(seconds=n)).card
+        rate(session, learner, card, Rating.EASY, NOW + timedelta(seconds=n))
+    queue = reviews.get_queue(session, learner, NOW + timedelta(minutes=1))
+    assert queue.new == 0 and queue.card is None and total > 2
+
+
+def test_daily_review_limit(session: Session) -> None:
+    learner = add_learner(session, reviews_per_day=1)
+    cards = cards_of(session, learner, NOW)
+    for key in ("kalun-village", "bolshevik"):
+        rate(session, learner, cards[key], Rating.EASY, NOW - timedelta(days=60))
+    assert reviews.get_queue(session, learner, NOW).review == 1
+    card = reviews.get_queue(session, learner, NOW).card
+    rate(session, learner, card, Rating.GOOD, NOW)
+    assert reviews.get_queue(session, learner, NOW + timedelta(seconds=1)).review == 0
+
+
+@pytest.mark.parametrize(("zone", "rollover_utc"), [
+    ("Asia/Seoul", datetime(2026, 11, 29, 19, 0, tzinfo=timezone.utc)),          # 04:00 KST, UTC+9
+    ("America/Los_Angeles", datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)),  # 04:00 PST, UTC-8
+])
+def test_new_cards_return_when_the_learners_day_rolls_over(session: Session, zone: str, rollover_utc: datetime) -> None:
+    learner = add_learner(session, new_per_day=1, timezone=zone, day_starts_hour=4)
+    cards_of(session, learner, NOW)
+    before = rollover_utc - timedelta(minutes=1)
+    day_start = scheduler.day_start(before, zone, 4)
+    card = reviews.get_queue(session, learner, day_start + timedelta(minutes=1)).card
+    rate(session, learner, card, Rating.EASY, day_start + timedelta(minutes=1))
+    assert reviews.get_queue(session, learner, before).new == 0
+    assert reviews.get_queue(session, learner, rollover_utc).new == 1
+
+
+def test_undo_restores_the_exact_state_and_marks_the_log(session: Session) -> None:
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    rate(session, learner, card, Rating.GOOD, NOW)
+    rate(session, learner, card, Rating.GOOD, NOW + timedelta(minutes=10))
+    session.refresh(card)
+    before = reviews.state_of(card)
+    rate(session, learner, card, Rating.AGAIN, NOW + timedelta(days=3))
+    reviews.undo_last(session, learner, NOW + timedelta(days=3, seconds=5))
+    session.expire_all()
+    assert reviews.state_of(session.get(Card, card.id)) == before
+    logs = session.scalars(select(ReviewLog).order_by(ReviewLog.id)).all()
+    assert len(logs) == 3 and [log.is_undone for log in logs] == [False, False, True]
+    assert logs[-1].undone_at == NOW + timedelta(days=3, seconds=5)
+
+
+def test_undo_with_nothing_to_undo(session: Session) -> None:
+    learner = add_learner(session)
+    with pytest.raises(Exception, match="nothing to undo"):
+        reviews.undo_last(session, learner, NOW)
+
+
+def test_same_rating_twice_is_recorded_once(session: Session) -> None:
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    version = card.version
+    first = reviews.rate(session, learner, card.id, version, Rating.GOOD, NOW, NO_FUZZ)
+    second = reviews.rate(session, learner, card.id, version, Rating.GOOD, NOW + timedelta(seconds=1), NO_FUZZ)
+    assert first.recorded and not second.recorded
+    assert len(session.scalars(select(ReviewLog)).all()) == 1
+
+
+@pytest.mark.parametrize("suspend", [False, True])
+def test_eight_lapses_make_a_leech(session: Session, suspend: bool) -> None:
+    learner = add_learner(session, suspend_leeches=suspend)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    when = NOW
+    rate(session, learner, card, Rating.EASY, when)
+    for lapse in range(1, 9):
+        session.refresh(card)
+        when = card.due + timedelta(hours=1)
+        result = rate(session, learner, card, Rating.AGAIN, when)
+        assert result.became_leech is (lapse == 8)
+        session.refresh(card)
+        rate(session, learner, card, Rating.EASY, card.due + timedelta(minutes=1))
+    session.refresh(card)
+    assert card.lapses == 8 and card.is_leech and card.is_suspended is suspend
+
+
+def test_suspend_and_bury_leave_the_queue(session: Session) -> None:
+    learner = add_learner(session, new_per_day=100)
+    cards_of(session, learner, NOW)
+    first = reviews.get_queue(session, learner, NOW).card
+    reviews.set_suspended(session, learner.id, first.id, True)
+    second = reviews.get_queue(session, learner, NOW).card
+    assert second.id != first.id
+    reviews.bury(session, learner, second.id, NOW)
+    assert reviews.get_queue(session, learner, NOW).card.id not in (first.id, second.id)
+    tomorrow = scheduler.next_day_start(NOW, "UTC", 4)
+    assert reviews.get_queue(session, learner, tomorrow).card.id == second.id
+    reviews.set_suspended(session, learner.id, first.id, False)
+    assert reviews.get_queue(session, learner, tomorrow).card.id == first.id
+
+
+def test_another_learners_card_is_not_found(session: Session) -> None:
+    ada, bob = add_learner(session, "ada"), add_learner(session, "bob")
+    card = cards_of(session, ada, NOW)["src-formed"]
+    with pytest.raises(Exception, match="no such card"):
+        reviews.rate(session, bob, card.id, card.version, Rating.GOOD, NOW, NO_FUZZ)
+    with pytest.raises(Exception, match="no such card"):
+        reviews.set_suspended(session, bob.id, card.id, True)
+
+
+def test_preview_intervals_for_a_new_card() -> None:
+    shown = scheduler.preview(1, scheduler.CardState(due=NOW), NOW, NO_FUZZ)
+    assert {r: scheduler.format_interval(i) for r, i in shown.items()} == {
+        Rating.AGAIN: "1m", Rating.HARD: "6m", Rating.GOOD: "10m", Rating.EASY: "8d"}
+    assert scheduler.State(int(fsrs.State.Review)) == State.REVIEW
