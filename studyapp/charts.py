@@ -34,7 +34,7 @@ def bar_chart(chart_id: str, title: str, bars: list[tuple[str, int]], descriptio
         x = 28 + index * (BAR_WIDTH + BAR_GAP)
         parts.append(f'<rect class="bar" x="{x}" y="{CHART_HEIGHT - height}" width="{BAR_WIDTH}" height="{height}">'
                      f'<title>{escape(label)}: {value}</title></rect>')
-        if index % 7 == 0 or index == len(bars) - 1:
+        if index % 7 == 0:
             parts.append(f'<text class="axis" x="{x}" y="{CHART_HEIGHT + 14}">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

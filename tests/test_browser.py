@@ -69,3 +69,46 @@ def test_sign_up_take_quiz_see_results(page: Page, base_url: str, live_app: Flas
             expect(page.locator("blockquote.source", has_text=quote[:40]).first).to_be_visible()
     page.get_by_role("link", name="My quizzes").click()
     expect(page.get_by_role("cell", name="1 / 2")).to_be_visible()
+
+
+def counts(page: Page) -> tuple[int, int, int]:
+    text = page.locator("#counts").inner_text()
+    new, learning, review = (int(n) for n in re.findall(r"(\d+) (?:new|learning|to review)", text))
+    return new, learning, review
+
+
+def sign_up(page: Page, base_url: str, name: str) -> None:
+    page.goto(f"{base_url}/auth/register")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password", exact=True).fill("a long password")
+    page.get_by_label("Repeat the password").fill("a long password")
+    page.get_by_role("button", name="Create account").click()
+
+
+def test_review_with_the_keyboard_alone(page: Page, base_url: str) -> None:
+    sign_up(page, base_url, "keyboard-learner")
+    page.goto(f"{base_url}/review")
+    new, learning, review = counts(page)
+    assert new == 20 and learning == 0
+    back = page.locator("#card-back")
+    expect(back).to_be_hidden()
+    first_prompt = page.locator("#card-front").inner_text()
+
+    page.keyboard.press("Space")
+    expect(back).to_be_visible()
+    page.keyboard.press("3")  # Good
+    expect(page.locator("#card-front")).not_to_have_text(first_prompt)
+    expect_counts(page, new - 1, learning + 1, review)
+
+    page.keyboard.press("Enter")
+    expect(back).to_be_visible()
+    page.keyboard.press("1")  # Again
+    expect_counts(page, new - 2, learning + 2, review)
+
+    page.keyboard.press("u")
+    expect(page.get_by_text("is back as it was")).to_be_visible()
+    expect_counts(page, new - 1, learning + 1, review)
+
+
+def expect_counts(page: Page, new: int, learning: int, review: int) -> None:
+    expect(page.locator("#counts")).to_have_text(re.compile(rf"{new} new\s+{learning} learning\s+{review} to review"))

@@ -139,3 +139,21 @@ def test_csrf_refuses_tokenless_post(database_url: str, tmp_path) -> None:
         assert response.status_code == 400 and "Form refused" in response.text, url
     db.Base.metadata.drop_all(db.engine_of(app))
     db.engine_of(app).dispose()
+
+
+def test_chronology_question_through_the_form(app: Flask, client: FlaskClient) -> None:
+    response = client.post("/quiz/new", data={"deck": "", "category": "date", "length": "8", "seed": "3"}, follow_redirects=True)
+    assert "Only 6 questions match that choice" in response.text
+    location = response.request.path
+    token = location.rsplit("/", 1)[1]
+    items = quiz_of(app, token).items
+    order_item = next(i for i in items if i.payload["form"] == "order")
+    for item in items:
+        if item.position == order_item.position:
+            page = client.get(location).text
+            assert re.findall(r'<option value="(\d)" selected>', page) == ["1", "2", "3", "4"]
+            bad = client.post(f"{location}/answer", data={"position": item.position, "order": ["1", "1", "2", "3"]},
+                              follow_redirects=True)
+            assert "Give every event a different place" in bad.text and f"Question {item.position + 1} of {len(items)}" in bad.text
+        answer(client, location, item.position, item.payload, correct=True)
+    assert quiz_of(app, token).score == len(items)

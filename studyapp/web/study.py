@@ -37,6 +37,8 @@ def new() -> str | Response:
         choice = study.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed)
         row = study.start_quiz(get_session(), current_learner_id(), choice, utcnow(),
                                current_app.config["QUIZ_MAX_LENGTH"])
+        if row.length < choice.length:
+            flash(f"Only {row.length} questions match that choice, so this quiz has {row.length}.", "info")
         return redirect(url_for("study.take", token=row.token))
     return render_template("study/new.html", form=form), 400 if form.errors else 200
 
@@ -67,8 +69,8 @@ def answer(token: str) -> Response:
     if not form.validate():
         raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
     position = int(form.position.data)
-    response = _order_response() if "order" in request.form else (form.response.data or "")
     try:
+        response = _order_response() if "order" in request.form else (form.response.data or "")
         study.submit_answer(get_session(), token, current_learner_id(), position, response, utcnow(),
                             current_app.config["FSRS_FUZZ"])
     except InvalidInput as error:
