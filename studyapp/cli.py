@@ -16,7 +16,7 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from studyapp import accounts, bank, importer
+from studyapp import accounts, anki, bank, catalog, importer
 from studyapp.config import PROJECT_ROOT
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
@@ -25,11 +25,12 @@ from studyapp.schema import DeckFile
 questions = AppGroup("questions", help="Check and apply the question bank.")
 database = AppGroup("db", help="Create and migrate the database.")
 users = AppGroup("users", help="Manage learners.")
+export = AppGroup("export", help="Export decks.")
 
 
 def init_app(app: Flask) -> None:
     """Add the command groups to `flask` / `studyapp`."""
-    for group in (questions, database, users):
+    for group in (questions, database, users, export):
         app.cli.add_command(group)
     app.cli.add_command(serve)
 
@@ -128,6 +129,35 @@ def schema_text() -> str:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "studyapp question bank file"
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+@export.command("anki")
+@click.option("--deck", "deck_key", help="Only this deck (its key); all decks by default.")
+@click.option("--category", help="Only this category (date, place, organization, ...).")
+@click.option("--tag", help="Only questions with this tag.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "apkg"]), default="csv", show_default=True)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write; - is standard output (CSV only).")
+@with_appcontext
+def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt: str, output: str) -> None:
+    """Write decks as Anki notes: a CSV for File > Import, or an .apkg package."""
+    session = get_session()
+    chosen = catalog.ExportFilter(deck_key, category, tag)
+    try:
+        catalog.check_filter(session, chosen)
+    except StudyError as error:
+        raise click.ClickException(str(error)) from None
+    notes = catalog.notes_for_export(session, chosen)
+    if fmt == "apkg":
+        if output == "-":
+            raise click.UsageError("an .apkg is a binary file: give -o FILE.apkg")
+        count = anki.write_apkg(notes, Path(output))
+    elif output == "-":
+        count = anki.write_csv(notes, click.get_text_stream("stdout"))
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            count = anki.write_csv(notes, handle)
+    if output != "-":
+        click.echo(f"Wrote {count} notes to {output}", err=True)
 
 
 @users.command("make-instructor")

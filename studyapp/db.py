@@ -78,6 +78,11 @@ def engine_of(app: Flask) -> Engine:
     return app.extensions[EXTENSION].kw["bind"]
 
 
+def new_session() -> Session:
+    """A Session of its own, for work that outlives the request context (a streamed download)."""
+    return current_app.extensions[EXTENSION]()
+
+
 def get_session() -> Session:
     """The Session of the current app context, opened on first use."""
     if "db_session" not in g:

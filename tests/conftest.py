@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+import hypothesis.database  # noqa: F401  (imported now: after the anki library has run, CPython 3.11's
+#  parser can fail with "AST constructor recursion depth mismatch" when hypothesis imports it at session end)
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -83,6 +85,11 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         importer.sync_bank(db.get_session(), small_bank(), NOW)
     yield app
     engine = db.engine_of(app)
+    engine.dispose()
+    if engine.dialect.name == "postgresql":  # a test that failed mid-stream may leave a transaction open
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                                       "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
     db.Base.metadata.drop_all(engine)
     engine.dispose()
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 from flask_login import current_user
 
 from studyapp import catalog, reviews
 from studyapp.db import get_session
-from studyapp.web import utcnow
+from studyapp.web import downloads, utcnow
 from studyapp.web.study import quiz_form
 
 bp = Blueprint("decks", __name__)
@@ -36,3 +36,23 @@ def deck_list() -> str:
         reviews.ensure_cards(session, current_user.id, now)
         summaries = reviews.due_counts_by_deck(session, current_user.id, now)
     return render_template("decks/list.html", decks=catalog.list_decks(session), summaries=summaries)
+
+
+@bp.get("/decks/<key>")
+def deck(key: str) -> str:
+    """One deck: its questions per category, and quiz, review and download buttons."""
+    session = get_session()
+    found = catalog.get_deck(session, key)
+    summary = next(d for d in catalog.list_decks(session) if d.key == found.key)
+    return render_template("decks/deck.html", deck=summary)
+
+
+@bp.get("/decks/export.<any(csv, apkg):fmt>")
+@bp.get("/decks/<key>/export.<any(csv, apkg):fmt>")
+def export(fmt: str, key: str | None = None) -> Response:
+    """All decks (or one) as Anki notes; ?category= and ?tag= narrow it."""
+    session = get_session()
+    chosen = downloads.read_filter(key)
+    catalog.check_filter(session, chosen)
+    name = f"studyapp-{chosen.deck_key or 'all-decks'}"
+    return downloads.download(lambda s: catalog.notes_for_export(s, chosen), fmt, name)

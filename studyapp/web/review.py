@@ -9,12 +9,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from studyapp import charts, reviews, scheduler, stats
+from studyapp import catalog, charts, reviews, scheduler, stats
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
-from studyapp.forms import RateForm, SettingsForm
+from studyapp.forms import CATEGORY_CHOICES, RateForm, SettingsForm
 from studyapp.scheduler import Rating
-from studyapp.web import utcnow
+from studyapp.web import downloads, utcnow
 
 bp = Blueprint("review", __name__)
 MAX_DURATION_MS = 60_000
@@ -99,7 +99,18 @@ def card_list() -> str:
     """The learner's studied cards with their schedule; leeches first when asked."""
     leeches = request.args.get("leeches") == "1"
     cards = reviews.list_cards(get_session(), current_user.id, utcnow(), leeches_only=leeches)
-    return render_template("review/cards.html", cards=cards, leeches=leeches, item_of=reviews.item_of)
+    return render_template("review/cards.html", cards=cards, leeches=leeches, item_of=reviews.item_of,
+                           decks=catalog.list_decks(get_session()), categories=CATEGORY_CHOICES)
+
+
+@bp.get("/cards/export.<any(csv, apkg):fmt>")
+def export_cards(fmt: str) -> Response:
+    """The learner's own cards as Anki notes, filtered by deck, category, tag, due or leeches."""
+    session = get_session()
+    chosen = downloads.read_filter()
+    catalog.check_filter(session, chosen)
+    learner_id, now = current_user.id, utcnow()
+    return downloads.download(lambda s: catalog.notes_for_export(s, chosen, learner_id, now), fmt, "studyapp-my-cards")
 
 
 @bp.get("/progress")

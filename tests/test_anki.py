@@ -1,0 +1,220 @@
+"""Anki exports, imported by the real Anki library: counts, decks, fields, tags, updates without duplicates."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import io
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from studyapp import anki, bank, db, importer
+from studyapp.bank import Bank
+from tests.builders import add_learner, cards_of
+from tests.conftest import DATA, NOW, AuthActions
+
+TRICKY = bank.load_bank(DATA / "tricky")
+collection_module = pytest.importorskip("anki.collection", reason="the anki package (a test dependency) is not installed")
+
+
+def export_csv(items: Bank | list, path: Path) -> Path:
+    notes = [anki.note_for(item, "Tricky: text <&> 'quotes'") for item in (items.items if isinstance(items, Bank) else items)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        anki.write_csv(notes, handle)
+    return path
+
+
+def import_csv(col, path: Path):
+    metadata = col.get_csv_metadata(path=str(path), delimiter=None)
+    return col.import_csv(collection_module.ImportCsvRequest(path=str(path), metadata=metadata))
+
+
+def import_apkg(col, path: Path):
+    import anki.import_export_pb2 as pb
+
+    return col.import_anki_package(pb.ImportAnkiPackageRequest(package_path=str(path), options=pb.ImportAnkiPackageOptions()))
+
+
+def notes_in(col) -> dict[str, object]:
+    return {col.get_note(nid).guid: col.get_note(nid) for nid in col.find_notes("")}
+
+
+def shown(field: str) -> str:
+    """What a learner reads in a field: tags dropped, <br> as a line break, entities decoded."""
+    return html.unescape(re.sub(r"<(?!br>)[^>]+>", "", field).replace("<br>", "\n"))
+
+
+@pytest.fixture
+def col(tmp_path: Path):
+    collection = collection_module.Collection(str(tmp_path / "collection.anki2"))
+    yield collection
+    collection.close()
+
+
+def test_csv_reads_back_with_the_csv_module(tmp_path: Path) -> None:
+    text = export_csv(TRICKY, tmp_path / "t.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[:7] == ["#separator:Comma", "#html:true", "#notetype:Basic", "#columns:GUID,Front,Back,Tags,Deck",
+                         "#guid column:1", "#tags column:4", "#deck column:5"]
+    rows = list(csv.reader(io.StringIO("\n".join(lines[7:]) + "\n")))
+    assert len(rows) == len(TRICKY.items) == 5
+    assert all(not " " in t for row in rows for t in row[3].split(" ")) and rows[0][3].startswith("deck::tricky category::")
+    assert all(line.startswith('"') for line in lines[7:] if line)  # a leading # can never start a row
+
+
+def test_real_anki_imports_csv_exactly(tmp_path: Path, col) -> None:
+    import_csv(col, export_csv(TRICKY, tmp_path / "t.csv"))
+    notes = notes_in(col)
+    assert len(notes) == 5
+    for item in TRICKY.items:
+        note = notes[anki.guid_for(item.key)]
+        front = shown(note.fields[0]).removeprefix("True or false? ")
+        assert front == item.prompt
+        back = shown(note.fields[1])
+        assert back.startswith(item.answer_text if item.kind != bank.Kind.TRUEFALSE else "True")
+        for part in (*item.alternatives, item.explanation, item.source):
+            assert part in back
+        assert sorted(note.tags) == sorted({f"deck::tricky", f"category::{item.category.value}", *item.tags})
+        assert col.decks.name(note.cards()[0].did) == "studyapp::Tricky: text <&> 'quotes'"
+    assert "&amp;amp;" not in "".join(n.fields[0] + n.fields[1] for n in notes.values())
+
+
+def test_reimport_updates_the_edited_note_and_adds_none(tmp_path: Path, col) -> None:
+    import_csv(col, export_csv(TRICKY, tmp_path / "first.csv"))
+    edited = [dataclasses.replace(i, prompt="According to the text, reworded?") if i.key == "hash-first" else i
+              for i in TRICKY.items]
+    log = import_csv(col, export_csv(edited, tmp_path / "second.csv")).log
+    notes = notes_in(col)
+    assert len(notes) == 5 and len(log.new) == 0 and len(log.updated) == 1
+    assert notes[anki.guid_for("hash-first")].fields[0] == "According to the text, reworded?"
+
+
+def test_fact_gives_a_note_each_way(tmp_path: Path, col) -> None:
+    import_csv(col, export_csv(TRICKY, tmp_path / "t.csv"))
+    notes = notes_in(col)
+    forward, reverse = notes[anki.guid_for("fact-both-ways")], notes[anki.guid_for("fact-both-ways.reverse")]
+    assert forward.fields[0] == "According to the text, when was the Society for Rallying Comrades formed?"
+    assert shown(reverse.fields[0]) == "According to the text, what was formed on 3 July 1930?"
+    assert shown(reverse.fields[1]) == "Society for Rallying Comrades"
+
+
+def test_apkg_imports_with_the_same_guids_and_updates(tmp_path: Path, col) -> None:
+    anki.write_apkg([anki.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "first.apkg", timestamp=NOW.timestamp())
+    import_apkg(col, tmp_path / "first.apkg")
+    notes = notes_in(col)
+    assert set(notes) == {anki.guid_for(i.key) for i in TRICKY.items}
+    assert shown(notes[anki.guid_for("korean")].fields[0]).endswith("“curly” ‘quotes’ … and café")
+    assert col.models.get(notes[anki.guid_for("korean")].mid)["name"] == "studyapp Basic"
+    edited = [dataclasses.replace(i, answer="<b>changed</b> & new") if i.key == "html-like" else i for i in TRICKY.items]
+    later = NOW.timestamp() + 3600  # a later export: Anki takes a package's note only when it is newer
+    anki.write_apkg([anki.note_for(i, "Tricky") for i in edited], tmp_path / "second.apkg", timestamp=later)
+    import_apkg(col, tmp_path / "second.apkg")
+    notes = notes_in(col)
+    assert len(notes) == 5
+    assert shown(notes[anki.guid_for("html-like")].fields[1]).startswith("<b>changed</b> & new")
+
+
+@pytest.fixture
+def tricky_app(app: Flask) -> Flask:
+    with app.app_context():
+        importer.sync_bank(db.get_session(), bank.Bank(app_bank_decks() + TRICKY.decks, app_bank_items() + TRICKY.items), NOW)
+    return app
+
+
+def app_bank_decks() -> tuple:
+    from tests.conftest import small_bank
+
+    return small_bank().decks
+
+
+def app_bank_items() -> tuple:
+    from tests.conftest import small_bank
+
+    return small_bank().items
+
+
+def test_download_routes_import_into_anki(tricky_app: Flask, client: FlaskClient, tmp_path: Path, col) -> None:
+    response = client.get("/decks/tricky/export.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="studyapp-tricky.csv"'
+    (tmp_path / "d.csv").write_bytes(response.data)
+    import_csv(col, tmp_path / "d.csv")
+    assert len(notes_in(col)) == 5
+    everything = client.get("/decks/export.csv?category=place")
+    rows = [line for line in everything.text.splitlines() if not line.startswith("#")]
+    assert rows and all("category::place" in row for row in rows)
+    apkg = client.get("/decks/tricky/export.apkg")
+    assert apkg.status_code == 200 and apkg.headers["Content-Disposition"] == "attachment; filename=studyapp-tricky.apkg"
+    (tmp_path / "d.apkg").write_bytes(apkg.data)
+    apkg.close()
+    import_apkg(col, tmp_path / "d.apkg")
+    assert len(notes_in(col)) == 5
+    assert client.get("/decks/nope/export.csv").status_code == 404
+    assert client.get("/decks/export.csv?category=colour").status_code == 400
+    assert client.get("/decks/export.csv?tag=two%20words").status_code == 400
+
+
+def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    with tricky_app.app_context():
+        session = db.get_session()
+        from sqlalchemy import select
+
+        from studyapp.models import Learner
+        from tests.test_reviews import rate
+        from studyapp.scheduler import Rating
+
+        ada = session.scalar(select(Learner).where(Learner.username == "ada"))
+        earlier = datetime.now(timezone.utc) - timedelta(days=1)  # the route reads the real clock
+        cards = cards_of(session, ada, earlier)
+        rate(session, ada, cards["html-like"], Rating.AGAIN, earlier)
+        bob = add_learner(session, "bob")
+        bob_cards = cards_of(session, bob, earlier)
+        rate(session, bob, bob_cards["korean"], Rating.AGAIN, earlier)
+    due = client.get("/cards/export.csv?due=y").text
+    guids = [row[0] for row in csv.reader(io.StringIO(due)) if row and not row[0].startswith("#")]
+    assert guids == [anki.guid_for("html-like")]
+    tagged = client.get("/cards/export.csv?tag=html&deck=tricky").text
+    assert anki.guid_for("html-like") in tagged and anki.guid_for("korean") not in tagged
+    assert anki.guid_for("korean") not in client.get("/cards/export.csv?leeches=y").text
+    auth.logout()
+    assert client.get("/cards/export.csv").status_code == 302
+
+
+def test_cli_export(tricky_app: Flask, runner: FlaskCliRunner, tmp_path: Path, col) -> None:
+    result = runner.invoke(args=["export", "anki", "--deck", "tricky", "-o", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0 and "Wrote 5 notes" in result.output
+    import_csv(col, tmp_path / "c.csv")
+    assert len(notes_in(col)) == 5
+    stdout = runner.invoke(args=["export", "anki", "--category", "date"])
+    assert stdout.output.startswith("#separator:Comma") and "category::date" in stdout.output
+    result = runner.invoke(args=["export", "anki", "--format", "apkg", "-o", str(tmp_path / "c.apkg")])
+    assert result.exit_code == 0 and (tmp_path / "c.apkg").stat().st_size > 0
+    assert runner.invoke(args=["export", "anki", "--deck", "nope"]).exit_code == 1
+
+
+def test_csv_is_streamed_not_built_whole() -> None:
+    consumed = 0
+
+    def notes():
+        nonlocal consumed
+        for n in range(100_000):
+            consumed += 1
+            yield anki.AnkiNote(f"g{n}", "front", "back", ("t",), "studyapp::d")
+
+    chunks = anki.iter_csv(notes())
+    next(chunks), next(chunks)
+    assert consumed <= 501
+
+
+def test_deck_page_offers_downloads(tricky_app: Flask, client: FlaskClient) -> None:
+    page = client.get("/decks/tricky").text
+    assert "/decks/tricky/export.csv" in page and "/decks/tricky/export.apkg" in page
+    assert "/decks/export.csv" in client.get("/decks").text
+    assert client.get("/decks/nope").status_code == 404
