@@ -66,6 +66,7 @@ class Item:
     fact: str = ""
     file: str = ""
     line: int = 0
+    column: int = 0
 
     @property
     def answer_text(self) -> str:
@@ -81,7 +82,7 @@ class Item:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Item:
         """Rebuild an item stored with to_dict."""
-        values = dict(data)
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for name in ("alternatives", "distractors", "tags"):
             values[name] = tuple(values.get(name) or ())  # type: ignore[arg-type]
         values["kind"] = Kind(values["kind"])
@@ -163,6 +164,8 @@ def load_file(path: Path, position: int = 0, root: Path | None = None) -> tuple[
         return None, [], [Problem(name, problem.mark.line, problem.mark.column, problem.message)]
     if document.value is None:
         return None, [], [Problem(name, 1, 1, "the file is empty: it needs deck, title and questions or facts")]
+    if not isinstance(document.value, dict):
+        return None, [], [Problem(name, 1, 1, "the file must be a mapping (deck:, title:, questions:), not a list or a value")]
     try:
         model = DeckFile.model_validate(document.value)
     except pydantic.ValidationError as error:
@@ -173,9 +176,9 @@ def load_file(path: Path, position: int = 0, root: Path | None = None) -> tuple[
     deck = Deck(model.deck, model.title, model.description or "", name, position)
     items: list[Item] = []
     for index, question in enumerate(model.questions):
-        items.append(_question_item(model, question, name, document.mark(("questions", index)).line))
+        items.append(_question_item(model, question, name, document.mark(("questions", index))))
     for index, fact in enumerate(model.facts):
-        items.extend(_fact_items(model, fact, name, document.mark(("facts", index)).line))
+        items.extend(_fact_items(model, fact, name, document.mark(("facts", index))))
     return deck, items, []
 
 
@@ -189,13 +192,15 @@ def _display_path(path: Path, root: Path | None) -> str:
 def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     mark = document.mark(loc)
-    field = ".".join(str(part) for part in loc) or "file"
+    field = ".".join(str(part) for part in loc)
     message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
+    if error["type"] == "string_too_short":
+        message = "must not be empty"
+    elif error["type"] == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'" + _did_you_mean(loc, document)
     elif error["type"] == "missing":
         message = f"missing field '{loc[-1]}'"
-    return Problem(name, mark.line, mark.column, f"{field}: {message}")
+    return Problem(name, mark.line, mark.column, f"{field}: {message}" if field else message)
 
 
 def _did_you_mean(loc: tuple, document: yamltext.Document) -> str:
@@ -205,7 +210,7 @@ def _did_you_mean(loc: tuple, document: yamltext.Document) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _question_item(deck: DeckFile, q: QuestionModel, file: str, line: int) -> Item:
+def _question_item(deck: DeckFile, q: QuestionModel, file: str, mark: yamltext.Mark) -> Item:
     prompt, answer = q.prompt or "", q.answer or ""
     if q.kind == "cloze":
         answer = CLOZE_BLANK.search(q.text or "").group(1)  # type: ignore[union-attr]
@@ -216,11 +221,11 @@ def _question_item(deck: DeckFile, q: QuestionModel, file: str, line: int) -> It
         key=q.id, deck=deck.deck, kind=Kind(q.kind), category=Category(q.category), prompt=prompt,
         answer=answer, alternatives=tuple(q.alternatives), distractors=tuple(q.distractors),
         explanation=q.explanation or "", source=q.source or "", tags=_tags(deck.tags, q.tags),
-        group=q.group or "", date=q.date or "", event=q.event or "", file=file, line=line,
+        group=q.group or "", date=q.date or "", event=q.event or "", file=file, line=mark.line, column=mark.column,
     )
 
 
-def _fact_items(deck: DeckFile, f: FactModel, file: str, line: int) -> list[Item]:
+def _fact_items(deck: DeckFile, f: FactModel, file: str, mark: yamltext.Mark) -> list[Item]:
     when = f.answer if f.category == "date" else (f.date or "")
     forward_prompt, reverse_prompt = f.prompt, f.reverse_prompt
     if f.category == "date":
@@ -233,7 +238,7 @@ def _fact_items(deck: DeckFile, f: FactModel, file: str, line: int) -> list[Item
     event = f.event or _sentence(f"{f.subject} was {f.verb}")
     common = dict(
         deck=deck.deck, kind=Kind.FACT, explanation=f.explanation or "", source=f.source or "",
-        tags=_tags(deck.tags, f.tags), date=when, event=event, fact=f.id, file=file, line=line,
+        tags=_tags(deck.tags, f.tags), date=when, event=event, fact=f.id, file=file, line=mark.line, column=mark.column,
     )
     forward = Item(
         key=f.id, category=Category(f.category), prompt=forward_prompt or "", answer=f.answer,
@@ -271,11 +276,11 @@ def _check_across(decks: list[Deck], items: list[Item], source_text: str | None)
     for item in items:
         other = seen.get(item.key)
         if other is not None and other.fact != item.fact or other is not None and not item.fact:
-            problems.append(Problem(item.file, item.line, 1, f"id '{item.key}' is already used at {other.file}:{other.line}"))
+            problems.append(Problem(item.file, item.line, item.column, f"id '{item.key}' is already used at {other.file}:{other.line}"))
         seen.setdefault(item.key, item)
     if source_text is not None:
         haystack = normalize_quote(source_text)
         for item in items:
             if item.source and not item.key.endswith(".reverse") and normalize_quote(item.source) not in haystack:
-                problems.append(Problem(item.file, item.line, 1, f"source quote of '{item.key}' is not in the source text"))
+                problems.append(Problem(item.file, item.line, item.column, f"source quote of '{item.key}' is not in the source text"))
     return problems

@@ -16,7 +16,7 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from studyapp import accounts, anki, bank, catalog, importer
+from studyapp import accounts, anki, bank, catalog, importer, lint
 from studyapp.config import PROJECT_ROOT
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
@@ -74,14 +74,18 @@ def db_upgrade() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @with_appcontext
 def check(paths: tuple[str, ...]) -> None:
-    """Validate the bank; print every problem as file:line:column."""
+    """Validate the bank; print every problem as file:line:column (exit 1 on any error)."""
     try:
         loaded = read_bank(paths)
     except BankError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} error{'s' if len(error.problems) != 1 else ''}: nothing can be synced", err=True)
         raise click.exceptions.Exit(1) from None
-    click.echo(describe(loaded))
+    warnings = lint.warnings_for(loaded)
+    for problem in warnings:
+        click.echo(str(problem), err=True)
+    click.echo(describe(loaded) + (f"; {len(warnings)} warnings" if warnings else ""))
 
 
 def describe(loaded: bank.Bank) -> str:

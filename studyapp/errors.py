@@ -25,9 +25,10 @@ class Problem:
     line: int
     column: int
     message: str
+    is_warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {'warning: ' if self.is_warning else ''}{self.message}"
 
 
 class BankError(StudyError):

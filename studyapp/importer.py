@@ -80,4 +80,4 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
 
 
 def _content(data: dict) -> dict:
-    return {k: v for k, v in data.items() if k not in ("file", "line")}
+    return {k: v for k, v in data.items() if k not in ("file", "line", "column")}

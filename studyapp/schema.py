@@ -11,8 +11,20 @@ from studyapp import dates
 from studyapp.grading import normalize
 
 CategoryName = Literal["date", "place", "organization", "person", "event", "publication", "idea"]
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Tag = Annotated[str, StringConstraints(pattern=r"^[^\s]+$", max_length=60)]
+def _key(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) or len(value) > 80:
+        raise ValueError(f"'{value}' is not a key: use lowercase letters, digits and single hyphens, like src-formed")
+    return value
+
+
+def _tag(value: str) -> str:
+    if not value or any(c.isspace() for c in value) or len(value) > 60:
+        raise ValueError(f"'{value}' is not a tag: a tag has no spaces (use - or :: for a hierarchy)")
+    return value
+
+
+Key = Annotated[str, AfterValidator(_key), Field(json_schema_extra={"pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"})]
+Tag = Annotated[str, AfterValidator(_tag), Field(json_schema_extra={"pattern": "^\\S+$"})]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -80,7 +92,7 @@ class QuestionModel(_Strict):
         if self.kind == "truefalse" and answer not in ("true", "false"):
             raise ValueError("a truefalse answer is true or false")
         if self.category == "date" and self.kind == "cloze" and dates.parse_text(answer) is None:
-            raise ValueError(f"the blank '{answer}' is not a date (write e.g. 3 July 1930)")
+            raise ValueError(f"the blank '{answer}' is not an unambiguous date (write e.g. 3 July 1930)")
         if self.category == "date" and self.kind in ("choice", "typed"):
             dates.parse_iso(answer)
         if self.distractors and self.kind != "choice":

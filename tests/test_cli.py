@@ -13,10 +13,25 @@ from studyapp.cli import schema_text
 from tests.conftest import DATA, ROOT, AuthActions
 
 
-def test_check_reports_ok(runner: FlaskCliRunner) -> None:
+def test_check_reports_ok_with_warnings(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["questions", "check"])
     assert result.exit_code == 0
-    assert result.output.startswith("OK: 2 decks, ")
+    assert result.stdout.startswith("OK: 2 decks, 19 questions (")
+    assert ("bank/people.yaml:4:5: warning: 'src-founder' has only 1 plausible distractor for multiple choice "
+            "(needs 3): add 'distractors' or more person answers") in result.stderr
+    assert result.stdout.rstrip().endswith("; 2 warnings")
+
+
+def test_question_without_source_is_a_warning(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X}\n")
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert f"{tmp_path.name}/a.yaml:4:5: warning: 'q' has no source: cite the sentence it rests on" in result.stderr
+
+
+def test_curated_bank_has_no_warnings(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["questions", "check", str(ROOT / "questions")])
+    assert result.exit_code == 0 and "warning" not in result.output
 
 
 def test_check_lists_every_problem_and_fails(runner: FlaskCliRunner, tmp_path: Path) -> None:

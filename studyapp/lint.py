@@ -1,0 +1,33 @@
+"""Warnings about a valid bank: what loads fine but will make weak questions.
+
+Pure: a Bank in, located Problems (is_warning=True) out.
+"""
+
+from __future__ import annotations
+
+import random
+
+from studyapp import quiz
+from studyapp.bank import Bank, Kind
+from studyapp.errors import Problem
+
+MIN_DISTRACTORS = quiz.OPTIONS - 1
+
+
+def warnings_for(bank: Bank) -> list[Problem]:
+    """Questions without a source, and questions whose multiple choice lacks plausible distractors."""
+    pool = list(bank.items)
+    found: list[Problem] = []
+    for item in bank.items:
+        if not item.source and not item.key.endswith(".reverse"):
+            found.append(Problem(item.file, item.line, item.column, f"'{item.key}' has no source: cite the sentence it rests on",
+                                 is_warning=True))
+        if item.kind in (Kind.CHOICE, Kind.FACT):
+            count = len(quiz.pick_distractors(item, pool, random.Random(0)))
+            if count < MIN_DISTRACTORS:
+                found.append(Problem(
+                    item.file, item.line, item.column,
+                    f"'{item.key}' has only {count} plausible distractor{'s' if count != 1 else ''} for multiple choice "
+                    f"(needs {MIN_DISTRACTORS}): add 'distractors' or more {item.category.value} answers",
+                    is_warning=True))
+    return sorted(found)
