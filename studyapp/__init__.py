@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from studyapp import config, db
+from studyapp import autosync, config, db
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
@@ -17,13 +17,15 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from studyapp import cli
-    from studyapp.web import auth, decks, errors, review, study
+    from studyapp.web import auth, decks, errors, instructor, review, study
 
     auth.init_app(app)
     app.register_blueprint(decks.bp)
     app.register_blueprint(study.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(instructor.bp)
     errors.init_app(app)
     cli.init_app(app)
+    autosync.init_app(app)
     return app

@@ -16,7 +16,7 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from studyapp import accounts, anki, bank, catalog, importer, lint
+from studyapp import accounts, anki, autosync, bank, catalog, importer, lint
 from studyapp.config import PROJECT_ROOT
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
@@ -107,6 +107,8 @@ def sync(dry_run: bool) -> None:
     except BankError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
+        if not dry_run:
+            importer.record_failure(get_session(), error.problems, datetime.now(timezone.utc))
         raise click.ClickException("the bank has problems: nothing was changed") from None
     report = importer.sync_bank(get_session(), loaded, datetime.now(timezone.utc), dry_run=dry_run)
     for label, keys in (("added", report.added), ("changed", report.changed),
@@ -183,16 +185,15 @@ def make_instructor(username: str) -> None:
 def serve(host: str, port: int) -> None:
     """Migrate the database, sync the bank, then serve the app (for one machine; see README for production)."""
     upgrade_database()
-    try:
-        loaded = read_bank()
-    except BankError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo("The bank has problems: serving the last good bank in the database.", err=True)
-    else:
-        report = importer.sync_bank(get_session(), loaded, datetime.now(timezone.utc))
-        click.echo(f"{describe(loaded)}\nSynced: {report.summary()}")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    report = autosync.apply_files(app)
+    if report is None:
+        click.echo("The bank has problems (see `studyapp questions check`): serving the last good bank in the database.", err=True)
+    else:
+        click.echo(f"Bank synced: {report.summary()}")
+    app.config["BANK_AUTO_SYNC"] = True
+    autosync.init_app(app)
+    click.echo(f"Edits to {app.config['QUESTIONS_DIR']} are applied while it runs.")
     click.echo(f"studyapp is running at http://{host}:{port}/ (Ctrl+C stops it)")
     from werkzeug.serving import run_simple
 

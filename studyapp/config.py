@@ -21,6 +21,7 @@ def defaults(app: Flask) -> dict[str, object]:
         "QUIZ_DEFAULT_LENGTH": 10,
         "QUIZ_MAX_LENGTH": 50,
         "FSRS_FUZZ": True,
+        "BANK_AUTO_SYNC": False,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

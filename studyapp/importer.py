@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyapp.bank import Bank
-from studyapp.models import Deck, Question
+from studyapp.errors import Problem
+from studyapp.models import BankSync, Deck, Question
 
 
 @dataclass
@@ -75,8 +76,21 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
     if dry_run:
         session.rollback()
     else:
+        session.add(BankSync(synced_at=now, is_ok=True, summary=report.summary(), report=asdict(report)))
         session.commit()
     return report
+
+
+def record_failure(session: Session, problems: list[Problem], now: datetime) -> None:
+    """Remember that a sync was refused and why (the bank in the database stays as it was)."""
+    summary = f"refused: {len(problems)} problem{'s' if len(problems) != 1 else ''} in the bank"
+    session.add(BankSync(synced_at=now, is_ok=False, summary=summary, report={"problems": [str(p) for p in problems]}))
+    session.commit()
+
+
+def last_sync(session: Session) -> BankSync | None:
+    """The newest sync attempt, or None."""
+    return session.scalar(select(BankSync).order_by(BankSync.id.desc()).limit(1))
 
 
 def _content(data: dict) -> dict:

@@ -98,6 +98,7 @@ class QuizItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
     position: Mapped[int]
+    question_key: Mapped[str | None] = mapped_column(String(100), index=True)  # None for chronology
     payload: Mapped[dict]
     response: Mapped[str | None] = mapped_column(Text)
     is_correct: Mapped[bool | None]
@@ -158,3 +159,15 @@ class ReviewLog(Base):
     state_after: Mapped[dict]
     is_undone: Mapped[bool] = mapped_column(default=False)
     undone_at: Mapped[datetime | None]
+
+
+class BankSync(Base):
+    """One attempt to apply the bank: when, what it changed, or the problems that stopped it."""
+
+    __tablename__ = "bank_syncs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    synced_at: Mapped[datetime] = mapped_column(index=True)
+    is_ok: Mapped[bool]
+    summary: Mapped[str] = mapped_column(Text)
+    report: Mapped[dict]

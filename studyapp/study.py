@@ -48,7 +48,8 @@ def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, n
                                 with_order=request.category in (None, Category.DATE.value))
     row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner_id, seed=request.seed,
                deck_key=request.deck_key, category=request.category, length=len(questions), created_at=now)
-    row.items = [QuizItem(position=i, payload=q.to_dict()) for i, q in enumerate(questions)]
+    row.items = [QuizItem(position=i, payload=q.to_dict(), question_key=q.keys[0] if q.form != "order" else None)
+                 for i, q in enumerate(questions)]
     session.add(row)
     session.commit()
     return row

@@ -135,3 +135,34 @@ def test_any_text_loads_or_fails_with_a_located_message(text: str) -> None:
         yamltext.load(text)
     except yamltext.YamlProblem as problem:
         assert problem.mark.line >= 1 and problem.mark.column >= 1 and problem.message
+
+
+FIELDS = ["deck", "title", "questions", "facts", "id", "kind", "category", "prompt", "answer", "text", "alternatives",
+          "distractors", "source", "tags", "subject", "verb", "date", "answr"]
+
+
+@st.composite
+def yamlish(draw: st.DrawFn) -> str:
+    """Text shaped like a bank file, with random keys, values, indentation and punctuation."""
+    lines = []
+    for _ in range(draw(st.integers(0, 12))):
+        indent = " " * draw(st.sampled_from([0, 2, 4, 6]))
+        key = draw(st.sampled_from(FIELDS))
+        value = draw(st.one_of(st.sampled_from(["", "no", "1930-07-03", "10:10", "010", "[a, b]", "- x", "{", "!!python/name:os.system",
+                                                "typed", "date", "\"[[x]]\"", "according to the text"]),
+                               st.text(max_size=12)))
+        lines.append(f"{indent}{'- ' if draw(st.booleans()) else ''}{key}: {value}")
+    return "\n".join(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(yamlish(), st.text(max_size=200)))
+def test_any_file_loads_or_fails_with_located_readable_problems(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "fuzz.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass") if "\ud800" not in text else path.write_bytes(b"\xff")
+    deck, items, problems = bank.load_file(path)
+    if deck is None:
+        assert problems and all(p.line >= 1 and p.column >= 1 and p.message and "Traceback" not in p.message for p in problems)
+    else:
+        assert problems == [] and all(item.deck == "fuzz" for item in items)

@@ -1,0 +1,152 @@
+"""Instructors: the bank page, question previews with answer statistics, sync that keeps progress, live reload."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studyapp import catalog, db, importer, reviews, study
+from studyapp.models import BankSync, Card, Learner, Question, ReviewLog
+from studyapp.scheduler import Rating
+from tests.builders import add_learner, cards_of
+from tests.conftest import DATA, NOW, ROOT, AuthActions, make_app, small_bank
+from tests.test_reviews import rate
+
+
+def make_instructor(runner: FlaskCliRunner, auth: AuthActions, name: str = "teacher") -> None:
+    auth.register(name)
+    assert runner.invoke(args=["users", "make-instructor", name]).exit_code == 0
+
+
+def test_learners_cannot_reach_instructor_pages(client: FlaskClient, auth: AuthActions) -> None:
+    assert client.get("/instructor/").status_code == 302
+    auth.register("learner")
+    for url in ("/instructor/", "/instructor/questions/src-formed"):
+        response = client.get(url)
+        assert response.status_code == 403 and "make-instructor" in response.text
+
+
+def test_bank_page(client: FlaskClient, runner: FlaskCliRunner, auth: AuthActions) -> None:
+    make_instructor(runner, auth)
+    runner.invoke(args=["questions", "sync"])
+    page = client.get("/instructor/").text
+    assert "0 added, 0 changed, 0 retired, 0 revived" in page
+    assert "Founding" in page and "date 5" in page and "fact 8" in page
+    assert "has only 1 plausible distractor" in page  # current warnings of the files
+    assert 'href="/instructor/questions/kalun-village"' in page
+
+
+def test_bank_page_shows_errors_and_the_refused_sync(app: Flask, client: FlaskClient, runner: FlaskCliRunner,
+                                                      auth: AuthActions, tmp_path: Path) -> None:
+    make_instructor(runner, auth)
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    shutil.copy(DATA / "bad" / "tab.yaml", tmp_path / "bank" / "tab.yaml")
+    app.config["QUESTIONS_DIR"] = str(tmp_path / "bank")
+    assert runner.invoke(args=["questions", "sync"]).exit_code == 1
+    page = client.get("/instructor/").text
+    assert "refused: 1 problem in the bank" in page and "bank/tab.yaml:4:1: tab character" in page
+
+
+def test_preview_shows_each_form_and_the_distractors_learners_pick(app: Flask, client: FlaskClient,
+                                                                    runner: FlaskCliRunner, auth: AuthActions) -> None:
+    make_instructor(runner, auth)
+    page = client.get("/instructor/questions/tuman-river").text
+    assert "As multiple choice" in page and "Amnok River" in page and "No learner has answered it" in page
+    with app.app_context():
+        session = db.get_session()
+        for seed in range(6):
+            quiz = study.start_quiz(session, None, study.QuizRequest("founding", "place", 2, seed), NOW)
+            item = next(i for i in quiz.items if i.question_key == "tuman-river")
+            wrong = next(n for n, o in enumerate(item.payload["options"]) if o == "Amnok River")
+            right = item.payload["options"].index(item.payload["answer"])
+            study.submit_answer(session, quiz.token, None, item.position, str(wrong if seed % 3 else right), NOW)
+    page = client.get("/instructor/questions/tuman-river").text
+    assert "Answered 6 times in quizzes, 33% right." in page
+    assert "<td>Amnok River</td><td>4</td>" in page and "Tuman River <span class=\"badge\">answer</span></td><td>2</td>" in page
+    overview = client.get("/instructor/").text
+    assert "<td>6</td>\n          <td>33%</td>" in overview
+    page = client.get("/instructor/questions/src-formed").text
+    assert "As a typed answer" in page and "As a flashcard" in page
+    assert client.get("/instructor/questions/nope").status_code == 404
+
+
+def test_edit_keeps_progress_retire_hides_revive_restores(session: Session) -> None:
+    learner = add_learner(session, new_per_day=100)
+    card = cards_of(session, learner, NOW)["kalun-village"]
+    rate(session, learner, card, Rating.GOOD, NOW)
+    original = small_bank()
+    edited = [i if i.key != "kalun-village" else
+              __import__("dataclasses").replace(i, prompt="According to the text, which village hosted the Kalun Meeting?")
+              for i in original.items]
+    importer.sync_bank(session, type(original)(original.decks, tuple(edited)), NOW)
+    session.expire_all()
+    kept = session.get(Card, card.id)
+    assert kept.reps == 1 and reviews.item_of(kept).prompt.endswith("hosted the Kalun Meeting?")
+    retired = type(original)(original.decks, tuple(i for i in edited if i.key != "kalun-village"))
+    assert importer.sync_bank(session, retired, NOW).retired == ["kalun-village"]
+    assert "kalun-village" not in {i.key for i in catalog.live_items(session)}
+    queue_cards = set()
+    for n in range(40):
+        queue = reviews.get_queue(session, learner, NOW + timedelta(days=30, seconds=n))
+        if queue.card is None:
+            break
+        queue_cards.add(queue.card.id)
+        reviews.set_suspended(session, learner.id, queue.card.id, True)
+    assert card.id not in queue_cards
+    for other in queue_cards:
+        reviews.set_suspended(session, learner.id, other, False)
+    assert importer.sync_bank(session, original, NOW).revived == ["kalun-village"]
+    session.expire_all()
+    assert session.get(Card, card.id).reps == 1
+    assert session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.card_id == card.id)) == 1
+
+
+def test_dry_run_reports_with_ids_and_changes_nothing(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    path = tmp_path / "bank" / "founding.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("in which village was", "in what village was"), encoding="utf-8")
+    app.config["QUESTIONS_DIR"] = str(tmp_path / "bank")
+    result = runner.invoke(args=["questions", "sync", "--dry-run"])
+    assert result.exit_code == 0 and "changed: kalun-village" in result.output and "Would apply: 0 added, 1 changed" in result.output
+    with app.app_context():
+        session = db.get_session()
+        stored = session.scalar(select(Question.data).where(Question.key == "kalun-village"))
+        assert "in which village" in stored["prompt"]
+        assert session.scalar(select(func.count()).select_from(BankSync)) == 1  # the fixture's own sync only
+    result = runner.invoke(args=["questions", "sync"])
+    assert "changed: kalun-village" in result.output and "Synced: 0 added, 1 changed" in result.output
+
+
+def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    app = make_app(database_url, tmp_path, QUESTIONS_DIR=str(tmp_path / "bank"), BANK_AUTO_SYNC=True, BANK_CHECK_SECONDS=0)
+    client = app.test_client()
+    try:
+        with app.app_context():
+            importer.sync_bank(db.get_session(), small_bank(), NOW)
+        path = tmp_path / "bank" / "founding.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("title: Founding", "title: Founding, renamed"), encoding="utf-8")
+        assert "Founding, renamed" in client.get("/decks").text
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good + "\tbroken: [\n", encoding="utf-8")  # a bad edit: the last good bank stays
+        page = client.get("/decks").text
+        assert "Founding, renamed" in page and "People and places" in page
+        with app.app_context():
+            last = importer.last_sync(db.get_session())
+            assert not last.is_ok and "tab character" in last.report["problems"][0]
+    finally:
+        engine = db.engine_of(app)
+        db.Base.metadata.drop_all(engine)
+        engine.dispose()
+
+
+def test_every_bank_file_points_editors_at_the_schema() -> None:
+    for path in (ROOT / "questions").glob("*.yaml"):
+        assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=schema.json", path.name
