@@ -17,7 +17,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from studyapp import cli
-    from studyapp.web import auth, decks, errors, instructor, review, study
+    from studyapp.web import auth, decks, errors, instructor, review, security, study
 
     auth.init_app(app)
     app.register_blueprint(decks.bp)
@@ -25,6 +25,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(instructor.bp)
+    app.register_blueprint(security.bp)
+    security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     autosync.init_app(app)

@@ -22,9 +22,14 @@ def defaults(app: Flask) -> dict[str, object]:
         "QUIZ_MAX_LENGTH": 50,
         "FSRS_FUZZ": True,
         "BANK_AUTO_SYNC": False,
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # the largest body: a learner's data import
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,  # set STUDYAPP_SESSION_COOKIE_SECURE=true behind HTTPS
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCK_MINUTES": 15,
         "WTF_CSRF_ENABLED": True,
     }
 
@@ -44,6 +49,7 @@ def load(app: Flask, test_config: dict[str, object] | None) -> None:
     app.config["DATABASE_URL"] = clean_database_url(str(app.config["DATABASE_URL"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
 
 
 def clean_database_url(url: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, PasswordField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
@@ -90,3 +91,11 @@ def _steps(field: StringField) -> None:
             raise ValueError("give at least one step, like 10m")
     except ValueError as error:
         raise ValidationError(f"Steps are written like 1m 10m 1h: {error}.") from None
+
+
+class ImportForm(FlaskForm):
+    """Upload a data file exported from this or another studyapp."""
+
+    data_file = FileField("Data file (.json)", validators=[
+        FileRequired("Choose the file you downloaded with “Download my data”."),
+        FileAllowed(["json"], "Choose a .json file exported by studyapp.")])

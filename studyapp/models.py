@@ -21,6 +21,8 @@ class Learner(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_instructor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
 
     # Study settings (fsrs and the daily queue)
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)

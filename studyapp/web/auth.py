@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.wrappers import Response
 
-from studyapp import accounts
+
+from studyapp import accounts, portability
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
-from studyapp.forms import LoginForm, RegisterForm
+from studyapp.forms import ImportForm, LoginForm, RegisterForm
 from studyapp.models import Learner
 from studyapp.web import utcnow
 
@@ -61,7 +62,12 @@ def login() -> str | Response:
     """Sign in."""
     form = LoginForm()
     if form.validate_on_submit():
-        learner = accounts.authenticate(get_session(), form.username.data, form.password.data)
+        try:
+            learner = accounts.authenticate(get_session(), form.username.data, form.password.data, utcnow(),
+                                            current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
+        except accounts.Throttled as error:
+            form.password.errors.append(str(error))
+            return render_template("auth/login.html", form=form), 429
         if learner is None:
             form.password.errors.append("That username and password do not match an account.")
         else:
@@ -78,6 +84,44 @@ def logout() -> Response:
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("decks.index"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    """Download or import the learner's own data."""
+    return render_template("auth/account.html", form=ImportForm())
+
+
+@bp.get("/account/export.json")
+@login_required
+def export_data() -> Response:
+    """All of the learner's data as a JSON download."""
+    data = portability.export_data(get_session(), current_user, utcnow())
+    response = Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="studyapp-{current_user.username}-data.json"'
+    return response
+
+
+@bp.post("/account/import")
+@login_required
+def import_data() -> str | Response | tuple[str, int]:
+    """Merge a data file into this account."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("auth/account.html", form=form), 400
+    try:
+        raw = json.loads(form.data_file.data.read().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        form.data_file.errors.append(f"That file is not JSON ({error}).")
+        return render_template("auth/account.html", form=form), 400
+    try:
+        report = portability.import_data(get_session(), current_user, raw)
+    except InvalidInput as error:
+        form.data_file.errors.append(str(error))
+        return render_template("auth/account.html", form=form), 400
+    flash(report.summary(), "success")
+    return redirect(url_for("auth.account"))
 
 
 def _safe_next(target: str | None) -> str:

@@ -25,6 +25,16 @@ def init_app(app: Flask) -> None:
         message = "The form had expired or was sent from elsewhere. Go back, reload the page and try again."
         return render_template("error.html", title="Form refused", message=message), 400
 
+    if not app.testing:  # tests see the exception itself
+
+        @app.errorhandler(Exception)
+        def unexpected(error: Exception) -> tuple[str, int]:
+            if isinstance(error, HTTPException):
+                return http(error)
+            app.logger.exception("unhandled error")
+            message = "Something went wrong on our side; nothing was half-saved. Try again in a moment."
+            return render_template("error.html", title="Server error", message=message), 500
+
     @app.errorhandler(HTTPException)
     def http(error: HTTPException) -> tuple[str, int]:
         return render_template("error.html", title=error.name, message=error.description), error.code or 500

@@ -1,0 +1,208 @@
+"""Security: headers, CSRF on every POST, learners kept apart, throttled sign-in, cookies, limits, fuzzing."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studyapp import db
+from studyapp.models import Card, Learner, Quiz, ReviewLog
+from tests.conftest import AuthActions, make_app
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_healthz(app: Flask, client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok", "questions": 19}
+    with app.app_context():
+        session = db.get_session()
+        from studyapp.models import Question
+
+        for question in session.scalars(select(Question)):
+            question.is_retired = True
+        session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json["error"] == "the bank is not loaded"
+
+
+def post_routes(app: Flask) -> list[str]:
+    """Every POST URL of the app, with placeholder values for its parameters."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        values = {arg: ("suspend" if arg == "action" else 1 if "id" in arg else "x") for arg in rule.arguments}
+        urls.append(rule.build(values, append_unknown=False)[1])
+    return urls
+
+
+def test_every_post_without_a_csrf_token_is_refused(database_url: str, tmp_path: Path) -> None:
+    app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    urls = post_routes(app)
+    assert len(urls) >= 10
+    try:
+        for url in urls:
+            response = client.post(url, data={"rating": "3", "version": "0", "length": "5"})
+            assert response.status_code == 400 and "Form refused" in response.text, url
+    finally:
+        db.Base.metadata.drop_all(db.engine_of(app))
+        db.engine_of(app).dispose()
+
+
+def test_another_learner_can_reach_nothing(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    quiz_url = client.post("/quiz/new", data={"deck": "", "category": "", "length": "3", "seed": "1"}).headers["Location"]
+    card_id = int(re.search(r"/review/(\d+)/rate", client.get("/review").text).group(1))
+    client.post(f"/review/{card_id}/rate", data={"rating": "1", "version": "0"})
+    client.post("/settings", data={"desired_retention": "0.8", "learning_steps": "1m", "relearning_steps": "5m",
+                                   "maximum_interval_days": "100", "new_per_day": "3", "reviews_per_day": "50",
+                                   "day_starts_hour": "6", "timezone": "Asia/Seoul"})
+    auth.logout()
+    auth.register("bob")
+    for url in (quiz_url, f"{quiz_url}/results"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{quiz_url}/answer", data={"position": "0", "response": "x"}).status_code == 404
+    assert client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": "1"}).status_code == 404
+    for action in ("suspend", "unsuspend", "bury"):
+        assert client.post(f"/cards/{card_id}/{action}").status_code == 404
+    assert "No cards studied yet" in client.get("/cards").text
+    assert [line for line in client.get("/cards/export.csv").text.splitlines() if not line.startswith("#")] == []
+    exported = client.get("/auth/account/export.json").json
+    assert exported["username"] == "bob" and exported["cards"] == [] or all(c["reps"] == 0 for c in exported["cards"])
+    assert exported["review_log"] == [] and exported["quizzes"] == []
+    assert 'value="1m 10m"' in client.get("/settings").text
+    assert "No quizzes yet" in client.get("/quiz/mine").text
+    with app.app_context():
+        session = db.get_session()
+        ada = session.scalar(select(Learner).where(Learner.username == "ada"))
+        assert ada.desired_retention == 0.8
+        assert session.scalar(select(func.count()).select_from(ReviewLog)) == 1
+
+
+def test_sign_in_is_throttled_after_repeated_failures(client: FlaskClient, auth: AuthActions, session: Session) -> None:
+    auth.register("ada")
+    auth.logout()
+    for _ in range(5):
+        assert "do not match an account" in auth.login("ada", "wrong password").text
+    response = auth.login("ada", "correct horse")
+    assert response.status_code == 429 and "Too many failed sign-ins" in response.text
+    learner = session.scalar(select(Learner).where(Learner.username == "ada"))
+    learner.locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
+    session.commit()
+    assert auth.login("ada", "correct horse").status_code == 302
+
+
+def test_session_cookie_flags(database_url: str, tmp_path: Path) -> None:
+    for secure in (False, True):
+        app = make_app(database_url, tmp_path, SESSION_COOKIE_SECURE=secure)
+        client = app.test_client()
+        response = AuthActions(client).register(f"user{int(secure)}")
+        cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and ("Secure" in cookie) is secure
+        db.Base.metadata.drop_all(db.engine_of(app))
+        db.engine_of(app).dispose()
+
+
+def test_production_errors_show_no_stack_trace(tmp_path: Path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'p.sqlite'}", tmp_path, TESTING=False)
+    db.Base.metadata.drop_all(db.engine_of(app))  # every query now fails
+    response = app.test_client().get("/")
+    assert response.status_code == 500 and "nothing was half-saved" in response.text
+    assert "Traceback" not in response.text and "sqlalchemy" not in response.text.lower()
+    db.engine_of(app).dispose()
+
+
+def test_request_size_is_limited(client: FlaskClient) -> None:
+    response = client.post("/quiz/new", data={"length": "5", "deck": "x" * (9 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                    database_url: str, tmp_path: Path) -> None:
+    auth.register("ada")
+    location = client.post("/quiz/new", data={"deck": "", "category": "", "length": "2", "seed": "4"}).headers["Location"]
+    client.post(f"{location}/answer", data={"position": "0", "response": "1928"})
+    for _ in range(3):
+        page = client.get("/review").text
+        card_id = int(re.search(r"/review/(\d+)/rate", page).group(1))
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": version})
+    exported = client.get("/auth/account/export.json")
+    assert exported.headers["Content-Disposition"] == 'attachment; filename="studyapp-ada-data.json"'
+    data = exported.json
+    assert len(data["review_log"]) == 3 and len(data["quizzes"]) == 1
+
+    other = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", tmp_path / "other")
+    with other.app_context():
+        from studyapp import importer
+        from tests.conftest import NOW, small_bank
+
+        importer.sync_bank(db.get_session(), small_bank(), NOW)
+    other_client = other.test_client()
+    AuthActions(other_client).register("ada-elsewhere")
+    upload = {"data_file": (__import__("io").BytesIO(json.dumps(data).encode()), "data.json")}
+    page = other_client.post("/auth/account/import", data=upload, follow_redirects=True).text
+    assert "Imported" in page and "3 reviews and 1 quizzes" in page
+    again = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(json.dumps(data).encode()), "d.json")},
+                              follow_redirects=True).text
+    assert "0 reviews and 0 quizzes" in again
+    mine = other_client.get("/auth/account/export.json").json
+    strip = lambda cards: sorted((c["question_key"], c["reps"], c["due"], c["stability"]) for c in cards if c["reps"])  # noqa: E731
+    assert strip(mine["cards"]) == strip(data["cards"])
+    assert [r["rating"] for r in mine["review_log"]] == [r["rating"] for r in data["review_log"]]
+    bad = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(b'{"format": "other"}'), "x.json")})
+    assert bad.status_code == 400 and "not a studyapp data file" in bad.text
+    notjson = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(b"\xff\xfe"), "x.json")})
+    assert notjson.status_code == 400 and "not JSON" in notjson.text
+    db.Base.metadata.drop_all(db.engine_of(other))
+    db.engine_of(other).dispose()
+
+
+HOSTILE = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["-1", "0", "99999999999999999999", "1e9", "null", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
+     "%00", "\x00", "🙂", "a" * 300, "[]", "{}", "NaN"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_fuzzed_requests_never_get_a_500(app: Flask, data: st.DataObject) -> None:
+    client = app.test_client()
+    if data.draw(st.booleans(), label="signed in"):
+        AuthActions(client).register(data.draw(st.text(string.ascii_lowercase, min_size=8, max_size=12), label="name"))
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+    rule = data.draw(st.sampled_from(rules), label="rule")
+    values = {arg: data.draw(st.integers(-5, 10**12) if "id" in arg else st.sampled_from(["suspend", "bury", "csv", "apkg"])
+                             if arg in ("action", "fmt") else HOSTILE.filter(lambda s: "/" not in s and s.strip() and s not in (".", "..")),
+                             label=arg) for arg in rule.arguments}
+    try:
+        url = rule.build(values, append_unknown=False)[1]
+    except Exception:  # noqa: BLE001 - a value the converter refuses cannot be requested
+        return
+    params = data.draw(st.dictionaries(st.sampled_from(["deck", "category", "length", "seed", "tag", "due", "leeches",
+                                                        "answered", "next", "position", "response", "rating", "version",
+                                                        "shown_at", "order", "username", "password", "confirm"]),
+                                       HOSTILE, max_size=5), label="params")
+    method = data.draw(st.sampled_from(sorted(rule.methods - {"HEAD", "OPTIONS"})), label="method")
+    response = client.open(url, method=method, query_string=params if method == "GET" else None,
+                           data=params if method == "POST" else None)
+    response.close()
+    assert response.status_code < 500, (method, url, params, response.status_code)
