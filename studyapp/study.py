@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp import catalog, grading, quiz, reviews
 from studyapp.bank import Category
@@ -16,6 +18,7 @@ from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Learner, Quiz, QuizItem
 
 MAX_SEED = 2**31 - 1
+RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,10 @@ def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, n
     return row
 
 
-def get_quiz(session: Session, token: str, learner_id: int | None) -> Quiz:
-    """The quiz at this address if the asker may see it; raises NotFound."""
-    row = session.scalar(select(Quiz).where(Quiz.token == token).options(selectinload(Quiz.items)))
+def get_quiz(session: Session, token: str, learner_id: int | None, lock: bool = False) -> Quiz:
+    """The quiz at this address if the asker may see it; raises NotFound. `lock` holds its row (PostgreSQL)."""
+    query = select(Quiz).where(Quiz.token == token).options(selectinload(Quiz.items))
+    row = session.scalar(query.with_for_update(of=Quiz) if lock else query)
     if row is None or (row.learner_id is not None and row.learner_id != learner_id):
         raise NotFound("There is no such quiz.")
     return row
@@ -78,9 +82,23 @@ def submit_answer(session: Session, token: str, learner_id: int | None, position
     """Grade and store a response; answering the same question again changes nothing.
 
     For a signed-in learner the verdict also rates the question's card when it is already
-    being studied (right = Good, wrong = Again); new cards stay new.
+    being studied (right = Good, wrong = Again); new cards stay new. Safe under concurrent
+    requests: the answer is written only if the question is still unanswered, and a clash
+    with a rating of the same card is retried.
     """
-    row = get_quiz(session, token, learner_id)
+    for attempt in range(RETRIES):
+        try:
+            return _submit_once(session, token, learner_id, position, response, now, fuzz)
+        except (StaleDataError, OperationalError):
+            session.rollback()
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _submit_once(session: Session, token: str, learner_id: int | None, position: int,
+                 response: str, now: datetime, fuzz: bool) -> QuizItem:
+    row = get_quiz(session, token, learner_id, lock=True)
     item = next((i for i in row.items if i.position == position), None)
     if item is None:
         raise NotFound("That question is not part of this quiz.")
@@ -90,15 +108,24 @@ def submit_answer(session: Session, token: str, learner_id: int | None, position
         raise InvalidInput("Give an answer first.")
     question = question_of(item)
     outcome = grading.check(question, response)
-    item.response, item.is_correct, item.feedback, item.answered_at = response, outcome.correct, outcome.feedback, now
+    claimed = session.execute(
+        update(QuizItem).where(QuizItem.id == item.id, QuizItem.answered_at.is_(None))
+        .values(response=response, is_correct=outcome.correct, feedback=outcome.feedback, answered_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount == 0:  # another request answered it first
+        session.rollback()
+        session.refresh(item)
+        return item
     if learner_id is not None and question.form != "order":
         learner = session.get(Learner, learner_id)
         reviews.feed_quiz_answer(session, learner, list(question.keys), outcome.correct, now,  # type: ignore[arg-type]
                                  reviews.settings_of(learner, fuzz))  # type: ignore[arg-type]
-    if next_item(row) is None:
-        row.finished_at = now
-        row.score = sum(1 for i in row.items if i.is_correct)
+    unanswered = select(QuizItem.id).where(QuizItem.quiz_id == row.id, QuizItem.answered_at.is_(None)).exists()
+    right = select(func.count()).select_from(QuizItem).where(QuizItem.quiz_id == row.id, QuizItem.is_correct.is_(True))
+    session.execute(update(Quiz).where(Quiz.id == row.id, Quiz.finished_at.is_(None), ~unanswered)
+                    .values(finished_at=now, score=right.scalar_subquery()).execution_options(synchronize_session=False))
     session.commit()
+    session.refresh(item)
     return item
 
 

@@ -166,8 +166,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on a SQLite file with the curated bank, for the browser."""
     tmp = tmp_path_factory.mktemp("live")
     app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, QUESTIONS_DIR=str(ROOT / "questions"))
+    curated, tricky = bank.load_bank(ROOT / "questions"), bank.load_bank(DATA / "tricky")
     with app.app_context():
-        importer.sync_bank(db.get_session(), bank.load_bank(ROOT / "questions"), NOW)
+        importer.sync_bank(db.get_session(), bank.Bank(curated.decks + tricky.decks, curated.items + tricky.items), NOW)
     yield app
     db.engine_of(app).dispose()
 

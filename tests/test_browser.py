@@ -112,3 +112,22 @@ def test_review_with_the_keyboard_alone(page: Page, base_url: str) -> None:
 
 def expect_counts(page: Page, new: int, learning: int, review: int) -> None:
     expect(page.locator("#counts")).to_have_text(re.compile(rf"{new} new\s+{learning} learning\s+{review} to review"))
+
+
+def test_question_text_is_shown_as_text_never_run(page: Page, base_url: str, live_app: Flask) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_up(page, base_url, "xss-learner")
+    page.goto(f"{base_url}/quiz/new?deck=tricky&length=5&seed=1")
+    page.get_by_role("button", name="Start the quiz").click()
+    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    for position in range(4):
+        answer_in_browser(page, stored_question(live_app, token, position), right=position % 2 == 0)
+        expect(page.locator("#feedback")).to_be_visible()
+    page.get_by_role("link", name="See your results").click()
+    expect(page.get_by_text("<script>alert(1)</script> & co").first).to_be_visible()
+    expect(page.get_by_text('<img src=x onerror="window.__xss=1"> Line one').first).to_be_visible()
+    page.goto(f"{base_url}/review?deck=tricky")
+    page.keyboard.press("Space")
+    page.goto(f"{base_url}/decks/tricky")
+    assert page.evaluate("window.__xss") is None and dialogs == []

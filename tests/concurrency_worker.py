@@ -1,0 +1,75 @@
+"""Runs in a separate process for test_concurrency: threads rating cards and answering quizzes at once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+
+from studyapp import create_app, db, reviews, study
+from studyapp.models import Card, Learner
+from studyapp.scheduler import Rating
+
+RATINGS = [Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD, Rating.GOOD, Rating.GOOD]
+
+
+def run(url: str, base_iso: str, card_tasks: list[tuple[int, int]], quiz_tasks: list[tuple[str, int, list[str]]]) -> list:
+    """Rate each (learner, card) several times and answer quizzes; returns what was submitted and recorded."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url, "FSRS_FUZZ": False})
+    base = datetime.fromisoformat(base_iso)
+
+    def rate_card(task: tuple[int, int]) -> list[tuple[int, int, int, bool]]:
+        learner_id, card_id = task
+        done = []
+        with app.app_context():
+            session = db.get_session()
+            learner = session.get(Learner, learner_id)
+            settings = reviews.settings_of(learner, fuzz=False)
+            for step in range(len(RATINGS)):
+                session.expire_all()
+                version = session.get(Card, card_id).version
+                rating = RATINGS[version % len(RATINGS)]
+                result = reviews.rate(session, learner, card_id, version, rating, base + timedelta(minutes=version), settings)
+                done.append((card_id, version, int(rating), result.recorded))
+        return done
+
+    def answer_quiz(task: tuple[str, int, list[str]]) -> list[tuple[str, int, bool]]:
+        token, learner_id, responses = task
+        with app.app_context():
+            session = db.get_session()
+            out = []
+            for position, response in enumerate(responses):
+                item = study.submit_answer(session, token, learner_id, position, response, base + timedelta(hours=1), fuzz=False)
+                out.append((token, position, bool(item.is_correct)))
+            return out
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        rated = list(pool.map(rate_card, card_tasks))
+        answered = list(pool.map(answer_quiz, quiz_tasks))
+    db.engine_of(app).dispose()
+    return [row for rows in rated for row in rows] + [row for rows in answered for row in rows]
+
+
+def die_before_commit(url: str, learner_id: int, card_id: int, quiz_token: str, when_iso: str) -> None:
+    """Start a rating and a quiz answer, and have this process killed (SIGKILL) just before commit."""
+    import os
+    import signal
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": url, "FSRS_FUZZ": False})
+    when = datetime.fromisoformat(when_iso)
+    with app.app_context():
+        session = db.get_session()
+        learner = session.get(Learner, learner_id)
+
+        @event.listens_for(Session, "before_commit")
+        def kill(_: Session) -> None:
+            session.flush()  # the rows are written in the transaction...
+            os.kill(os.getpid(), signal.SIGKILL)  # ...and the worker dies before it commits
+
+        if quiz_token:
+            study.submit_answer(session, quiz_token, learner_id, 0, "anything", when, fuzz=False)
+        else:
+            reviews.rate(session, learner, card_id, session.get(Card, card_id).version, Rating.GOOD, when,
+                         reviews.settings_of(learner, fuzz=False))
