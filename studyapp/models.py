@@ -23,6 +23,7 @@ class Learner(UserMixin, Base):
     created_at: Mapped[datetime]
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
+    cards_synced_to: Mapped[int] = mapped_column(default=0, server_default="0")  # BankSync id the cards match
 
     # Study settings (fsrs and the daily queue)
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)

@@ -15,7 +15,7 @@ from studyapp import scheduler
 from studyapp.bank import Item
 from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.models import BankSync, Card, Deck, Learner, Question, ReviewLog
 from studyapp.scheduler import CardState, Rating, State
 
 
@@ -62,17 +62,23 @@ def item_of(card: Card) -> Item:
     return Item.from_dict(card.question.data)
 
 
-def ensure_cards(session: Session, learner_id: int, now: datetime) -> None:
-    """Give the learner a (new) card for every live question that has none yet."""
-    has_card = exists().where(Card.learner_id == learner_id, Card.question_id == Question.id)
-    constants = [literal(learner_id), literal(now, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
-    missing = select(Question.id, *constants).where(
-        Question.is_retired.is_(False), ~has_card)
+def ensure_cards(session: Session, learner: Learner, now: datetime) -> None:
+    """Give the learner a (new) card for every live question that has none yet.
+
+    Cheap when nothing changed: the cards are only checked again after a newer bank sync.
+    """
+    latest = session.scalar(select(func.max(BankSync.id)).where(BankSync.is_ok.is_(True))) or 0
+    if latest and learner.cards_synced_to >= latest:
+        return
+    has_card = exists().where(Card.learner_id == learner.id, Card.question_id == Question.id)
+    constants = [literal(learner.id), literal(now, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
+    missing = select(Question.id, *constants).where(Question.is_retired.is_(False), ~has_card)
     statement = insert(Card).from_select(
         ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
         missing)
     try:
         session.execute(statement)
+        learner.cards_synced_to = latest
         session.commit()
     except IntegrityError:  # another request of this learner inserted them first
         session.rollback()

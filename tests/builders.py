@@ -22,6 +22,6 @@ def add_learner(session: Session, username: str = "ada", now: datetime | None = 
 
 def cards_of(session: Session, learner: Learner, now: datetime) -> dict[str, Card]:
     """Every card of the learner by question key, creating them first."""
-    reviews.ensure_cards(session, learner.id, now)
+    reviews.ensure_cards(session, learner, now)
     rows = session.execute(select(Question.key, Card).join(Card.question).where(Card.learner_id == learner.id))
     return {key: card for key, card in rows}

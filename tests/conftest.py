@@ -20,7 +20,11 @@ from studyapp import bank, create_app, db, importer
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 SOURCE = ROOT.parent / "shared" / "source" / "society-for-rallying-comrades.txt"
-POSTGRES_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SERVER_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Each test run works in a schema of its own, so runs side by side (a developer and CI) never meet.
+RUN_SCHEMA = f"studyapp_test_{os.getpid()}"
+POSTGRES_URL = (f"{SERVER_URL}{'&' if '?' in SERVER_URL else '?'}"
+                f"options=-csearch_path%3D{RUN_SCHEMA}&application_name={RUN_SCHEMA}")
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 
 _postgres_problem: str | None = None
@@ -33,9 +37,10 @@ def postgres_unavailable() -> str | None:
     if not _postgres_probed:
         _postgres_probed = True
         try:
-            engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 2})
-            with engine.connect() as connection:
-                connection.execute(sa.text("SELECT 1"))
+            engine = sa.create_engine(SERVER_URL, connect_args={"connect_timeout": 2})
+            with engine.begin() as connection:
+                connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {RUN_SCHEMA} CASCADE"))
+                connection.execute(sa.text(f"CREATE SCHEMA {RUN_SCHEMA}"))
             engine.dispose()
         except Exception as error:  # noqa: BLE001 - any failure means: skip with its reason
             _postgres_problem = str(error).strip().splitlines()[0]
@@ -47,10 +52,21 @@ def require_postgres() -> None:
     problem = postgres_unavailable()
     if problem is None:
         return
-    message = f"PostgreSQL at {POSTGRES_URL} is unreachable: {problem}"
+    message = f"PostgreSQL at {SERVER_URL} is unreachable: {problem}"
     if os.environ.get("REQUIRE_POSTGRES") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_run_schema() -> Iterator[None]:
+    """Remove this run's PostgreSQL schema at the end."""
+    yield
+    if _postgres_probed and _postgres_problem is None:
+        engine = sa.create_engine(SERVER_URL)
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {RUN_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,8 +104,8 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     engine.dispose()
     if engine.dialect.name == "postgresql":  # a test that failed mid-stream may leave a transaction open
         with engine.begin() as connection:
-            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                                       "current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"))
+            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = "
+                                       ":run AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"), {"run": RUN_SCHEMA})
     db.Base.metadata.drop_all(engine)
     engine.dispose()
 

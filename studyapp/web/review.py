@@ -39,7 +39,7 @@ def show() -> str:
     """The next card's front (its back one key away) and what is left today."""
     now, deck = utcnow(), request.args.get("deck") or None
     session = get_session()
-    reviews.ensure_cards(session, current_user.id, now)
+    reviews.ensure_cards(session, current_user, now)
     queue = reviews.get_queue(session, current_user, now, deck)
     card = queue.card
     intervals = {}
