@@ -62,6 +62,7 @@ def _sqlite_pragmas(connection: object, record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # with WAL: safe against crashes, one fsync per checkpoint
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

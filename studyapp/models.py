@@ -118,6 +118,7 @@ class Card(Base):
     __table_args__ = (
         UniqueConstraint("learner_id", "question_id"),
         Index("ix_cards_learner_id_due", "learner_id", "due"),
+        Index("ix_cards_learner_id_reps_id", "learner_id", "reps", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

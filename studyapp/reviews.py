@@ -19,6 +19,9 @@ from studyapp.models import BankSync, Card, Deck, Learner, Question, ReviewLog
 from studyapp.scheduler import CardState, Rating, State
 
 
+COUNT_CAP = 9999
+
+
 @dataclass(frozen=True)
 class Queue:
     """What is left today and the card to show next."""
@@ -71,8 +74,10 @@ def ensure_cards(session: Session, learner: Learner, now: datetime) -> None:
     if latest and learner.cards_synced_to >= latest:
         return
     has_card = exists().where(Card.learner_id == learner.id, Card.question_id == Question.id)
-    constants = [literal(learner.id), literal(now, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
-    missing = select(Question.id, *constants).where(Question.is_retired.is_(False), ~has_card)
+    constants = [literal(learner.id), literal(scheduler.NEW_CARD_DUE, UTCDateTime()),
+                 *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
+    missing = (select(Question.id, *constants).join(Deck, Question.deck_id == Deck.id)
+               .where(Question.is_retired.is_(False), ~has_card).order_by(Deck.position, Question.id))
     statement = insert(Card).from_select(
         ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
         missing)
@@ -97,8 +102,10 @@ def _done_today(session: Session, learner_id: int, since: datetime, kind: str) -
         ReviewLog.origin == "review", ReviewLog.is_undone.is_(False))) or 0
 
 
-def _count(session: Session, query: Select) -> int:
-    return session.scalar(select(func.count()).select_from(query.with_only_columns(Card.id).subquery())) or 0
+def _count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+    """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown)."""
+    capped = query.with_only_columns(Card.id).limit(max(cap, 0)).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
 def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str | None = None) -> Queue:
@@ -109,15 +116,16 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     learning = live.where(Card.reps > 0, Card.state != State.REVIEW)
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
-    review_left = min(_count(session, reviews), max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0))
-    new_left = min(_count(session, new), max(learner.new_per_day - _done_today(session, learner.id, start, "new"), 0))
+    review_cap = max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0)
+    new_cap = max(learner.new_per_day - _done_today(session, learner.id, start, "new"), 0)
+    review_left, new_left = _count(session, reviews, review_cap), _count(session, new, new_cap)
     learning_today = _count(session, learning.where(Card.due < end))
     card = session.scalar(learning.where(Card.due <= now).order_by(Card.due, Card.id).limit(1))
     if card is None and review_left:
         card = session.scalar(reviews.order_by(Card.due, Card.id).limit(1))
-    if card is None and new_left:
-        card = session.scalar(new.order_by(Deck.position, Question.id).limit(1))
-    next_due = session.scalar(learning.with_only_columns(func.min(Card.due)))
+    if card is None and new_left:  # in bank order: cards are made in that order
+        card = session.scalar(new.order_by(Card.id).limit(1))
+    next_due = session.scalar(learning.with_only_columns(Card.due).order_by(Card.due).limit(1))
     tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
     return Queue(new_left, learning_today, review_left, card, next_due, tomorrow)
 

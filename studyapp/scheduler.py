@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 import fsrs
 
 LEECH_LAPSES = 8
+# A new card has no due date of its own; this one keeps new cards at the far end of the
+# (learner, due) index, so queries for due cards never wade through a learner's new cards.
+NEW_CARD_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -54,7 +57,7 @@ class CardState:
     step: int | None = 0
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime | None = None
+    due: datetime | None = NEW_CARD_DUE
     last_review: datetime | None = None
     reps: int = 0
     lapses: int = 0
@@ -112,7 +115,7 @@ def make_scheduler(settings: Settings) -> fsrs.Scheduler:
 def _to_fsrs(card_id: int, state: CardState, now: datetime) -> fsrs.Card:
     return fsrs.Card(card_id=card_id, state=fsrs.State(int(state.state)), step=state.step,
                      stability=state.stability, difficulty=state.difficulty,
-                     due=_utc(state.due or now), last_review=_utc(state.last_review) if state.last_review else None)
+                     due=_utc(now if state.is_new or state.due is None else state.due), last_review=_utc(state.last_review) if state.last_review else None)
 
 
 def _utc(value: datetime) -> datetime:

@@ -21,7 +21,7 @@ BASE = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 
 def replay(session: Session, card: Card, learner: Learner) -> scheduler.CardState:
     """The card's state computed afresh from its review log."""
-    state = scheduler.CardState(due=BASE)
+    state = scheduler.CardState()
     settings = reviews.settings_of(learner, fuzz=False)
     logs = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.is_undone.is_(False))
                            .order_by(ReviewLog.id))
