@@ -77,7 +77,9 @@ class Item:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready copy, for the database."""
-        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__}
+        data = dict(self.__dict__)
+        data["alternatives"], data["distractors"], data["tags"] = list(self.alternatives), list(self.distractors), list(self.tags)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Item:
@@ -88,10 +90,6 @@ class Item:
         values["kind"] = Kind(values["kind"])
         values["category"] = Category(values["category"])
         return cls(**values)  # type: ignore[arg-type]
-
-
-def _plain(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
 
 
 @dataclass(frozen=True)

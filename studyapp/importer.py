@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from studyapp.bank import Bank
@@ -49,30 +49,42 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         if key not in wanted:
             row.is_retired = True
     session.flush()
-    existing = {q.key: q for q in session.scalars(select(Question))}
+    # Plain rows, not ORM objects: a sync that changes nothing reads the table once and writes nothing.
+    existing = {key: (row_id, deck_id, data, retired) for row_id, key, deck_id, data, retired in
+                session.execute(select(Question.id, Question.key, Question.deck_id, Question.data, Question.is_retired))}
+    inserts, updates = [], []
     for item in bank.items:
         data = item.to_dict()
+        deck_id = decks[item.deck].id
         row = existing.pop(item.key, None)
         if row is None:
-            session.add(Question(key=item.key, deck_id=decks[item.deck].id, kind=item.kind.value,
-                                 category=item.category.value, data=data, updated_at=now))
+            inserts.append({"key": item.key, "deck_id": deck_id, "kind": item.kind.value, "category": item.category.value,
+                            "data": data, "is_retired": False, "updated_at": now})
             report.added.append(item.key)
             continue
-        if row.is_retired:
+        row_id, old_deck, old_data, retired = row
+        if not retired and old_deck == deck_id and old_data == data:
+            report.unchanged += 1
+            continue
+        if retired:
             report.revived.append(item.key)
-        elif _content(row.data) != _content(data) or row.deck_id != decks[item.deck].id:
+        elif old_deck != deck_id or _content(old_data) != _content(data):
             report.changed.append(item.key)
         else:
             report.unchanged += 1
-            if row.data != data:  # only the file or line moved: keep it current, report nothing
-                row.data = data
+            if old_data != data:  # only the file or line moved: keep it current, report nothing
+                updates.append({"id": row_id, "data": data})
             continue
-        row.deck_id, row.kind, row.category, row.data = decks[item.deck].id, item.kind.value, item.category.value, data
-        row.is_retired, row.updated_at = False, now
-    for row in existing.values():
-        if not row.is_retired:
-            row.is_retired, row.updated_at = True, now
-            report.retired.append(row.key)
+        updates.append({"id": row_id, "deck_id": deck_id, "kind": item.kind.value, "category": item.category.value,
+                        "data": data, "is_retired": False, "updated_at": now})
+    for key, (row_id, _, _, retired) in existing.items():
+        if not retired:
+            updates.append({"id": row_id, "is_retired": True, "updated_at": now})
+            report.retired.append(key)
+    if inserts:
+        session.execute(insert(Question), inserts)
+    for row in updates:  # a few rows per edit; each its own UPDATE keeps the columns it sets exact
+        session.execute(update(Question).where(Question.id == row["id"]).values({k: v for k, v in row.items() if k != "id"}))
     if dry_run:
         session.rollback()
     else:

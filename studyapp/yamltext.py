@@ -12,9 +12,22 @@ from dataclasses import dataclass, field
 import yaml
 
 try:  # the C parser is much faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Resolves no types: a plain scalar is text (or null when empty), so nothing is guessed."""
+
+    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _NULL if implicit[0] and value in _NULLS else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 Path = tuple[str | int, ...]
 
@@ -79,7 +92,7 @@ def _convert(node: yaml.Node, path: Path, marks: dict[Path, Mark]) -> object:
     if node.tag.startswith("tag:yaml.org,2002:python/") or node.tag.startswith("!"):
         raise YamlProblem(f"tag {node.tag} is not allowed: write plain values", _mark(node))
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null"):
+        if node.tag == _NULL and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):

@@ -1,0 +1,117 @@
+"""Scale, bank and export figures, measured in-process."""
+
+from __future__ import annotations
+
+import gc
+import io
+import statistics
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import yaml
+
+from bench import data
+from studyapp import anki, bank, catalog, create_app, db, importer
+
+try:
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+
+def timed(action, repeat: int = 5) -> float:
+    """Median seconds of `repeat` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def app_for(url: str, questions_dir: str | None = None):
+    return create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
+                       "QUESTIONS_DIR": questions_dir or "questions", "SOURCE_TEXT": ""})
+
+
+def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
+    """Median seconds to serve the review and progress pages to these learners."""
+    app = app_for(url)
+    client = app.test_client()
+    results = {}
+    for page in ("/review", "/progress"):
+        samples = []
+        for learner in learners:
+            with client.session_transaction() as session:
+                session["_user_id"] = str(learner)
+                session["_fresh"] = True
+            client.get(page)  # warm
+            samples.append(timed(lambda: client.get(page), repeat))
+        results[page] = statistics.median(samples)
+    db.engine_of(app).dispose()
+    return results
+
+
+def scale(url_small: str, url_large: str, learners: int, progress=print, repeat: int = 7) -> dict[str, tuple[float, float]]:
+    """Review and progress pages on a large database against a 1,000-card one, same per-learner shape."""
+    progress(f"  small database: 10 learners, 1,000 cards, 5,000 review logs")
+    data.fill(db.make_engine(url_small), learners=10, questions=1000, cards_per_learner=100, logs_per_card=-1, progress=None)
+    progress(f"  large database: {learners:,} learners, {learners * 100:,} cards, {learners * 500:,} review logs")
+    data.fill(db.make_engine(url_large), learners=learners, questions=10_000, cards_per_learner=100, logs_per_card=-1,
+              progress=progress)
+    small = page_times(url_small, [1, 5, 9], repeat)
+    large = page_times(url_large, [1, learners // 2, learners], repeat)
+    return {page: (large[page], small[page]) for page in small}
+
+
+def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:
+    """Loading and validating a generated bank against PyYAML's C loader alone; a sync with no change."""
+    folder = data.write_bank(Path(tempfile.mkdtemp(prefix="studyapp-bank-")), questions)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.yaml"))]
+    parse = timed(lambda: [yaml.load(t, Loader=Loader) for t in texts], 3)
+    load = timed(lambda: bank.load_bank(folder, "Society for Rallying Comrades"), 3)
+    loaded = bank.load_bank(folder)
+    app = app_for(url, str(folder))
+    with app.app_context():
+        engine = db.engine_of(app)
+        db.Base.metadata.drop_all(engine)
+        db.Base.metadata.create_all(engine)
+        session = db.get_session()
+        importer.sync_bank(session, loaded, data.NOW)
+        nochange = timed(lambda: importer.sync_bank(session, bank.load_bank(folder), data.NOW), 3)
+        sync_only = timed(lambda: importer.sync_bank(session, loaded, data.NOW), 3)
+    engine.dispose()
+    return {"parse": parse, "load": load, "sync_nochange": nochange, "sync_only": sync_only}
+
+
+def export_figures(url_small: str, url_large: str, small: int, large: int, progress=print) -> dict[str, float]:
+    """Anki CSV export: cards per second at `large`, and peak memory at `small` and `large` questions."""
+    results = {}
+    for label, url, count in (("small", url_small, small), ("large", url_large, large)):
+        data.fill(db.make_engine(url), learners=0, questions=count, cards_per_learner=0, logs_per_card=0, progress=None)
+        app = app_for(url)
+        with app.app_context():
+            session = db.get_session()
+            sink = io.StringIO()
+
+            def export() -> int:
+                sink.seek(0)
+                sink.truncate()
+                written = 0
+                for chunk in anki.iter_csv(catalog.notes_for_export(session, catalog.ExportFilter())):
+                    written += len(chunk)  # a network socket would take the chunk; keep nothing
+                return written
+
+            export()
+            seconds = timed(export, 3)
+            gc.collect()
+            tracemalloc.start()
+            export()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        db.engine_of(app).dispose()
+        results[f"{label}_peak_mb"] = peak / 2**20
+        results[f"{label}_cards_per_s"] = count / seconds
+    return results
