@@ -34,12 +34,12 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  counter = 0
   cookie = os.getenv("BENCH_COOKIE")
   prefix = os.getenv("BENCH_BODY_PREFIX")
   paths = {}
   for line in io.lines(args[1]) do table.insert(paths, line) end
   per = math.floor(#paths / tonumber(args[2]))
+  counter = tonumber(args[3] or "0")
 end
 function request()
   local line = paths[index * per + (counter % per) + 1]
@@ -177,6 +177,7 @@ def run(url: str, seconds: float = 5, rounds: int = 3, progress=print) -> list[t
         rate_paths.write_text("\n".join(f"/review/{info['first_card'] + n}/rate" for n in range(info["cards"])) + "\n")
         answer_paths = workdir / "answer.txt"
         answer_paths.write_text("\n".join(f"/quiz/benchquiz{q:05d}/answer#{p}" for p in range(10) for q in range(info["quizzes"])) + "\n")
+        offset = [0]
         script = workdir / "sequence.lua"
         script.write_text(LUA_SEQUENCE)
         scenarios = {
@@ -184,16 +185,17 @@ def run(url: str, seconds: float = 5, rounds: int = 3, progress=print) -> list[t
             "review page": lambda: wrk(f"{server.base}/review", seconds, {"BENCH_COOKIE": cookie}),
             "rate a card (POST)": lambda: wrk(server.base, seconds, {"BENCH_COOKIE": cookie,
                                                                       "BENCH_BODY_PREFIX": f"csrf_token={token}&version=0&rating=3"},
-                                              script, [str(rate_paths), "2"]),
+                                              script, [str(rate_paths), "2", str(offset[0])]),
             "quiz page": lambda: wrk(f"{server.base}/quiz/benchquiz00000", seconds, {"BENCH_COOKIE": visitor_cookie}),
             "answer a question (POST)": lambda: wrk(server.base, seconds, {
                 "BENCH_COOKIE": visitor_cookie, "BENCH_BODY_PREFIX": f"csrf_token={visitor_token}&response=1&position="},
-                script, [str(answer_paths), "2"]),
+                script, [str(answer_paths), "2", str(offset[0])]),
         }
         wrk(f"{server.base}/_bare", 2)  # warm up
         wrk(f"{server.base}/review", 2, {"BENCH_COOKIE": cookie})
         results: dict[str, list[Figures]] = {name: [] for name in scenarios}
         for round_number in range(rounds):
+            offset[0] = round_number * 4000  # every run rates cards and answers questions no run has touched
             for name, scenario in scenarios.items():
                 results[name].append(scenario())
                 progress(f"\r  round {round_number + 1}/{rounds}: {name:<26}", end="", flush=True)
