@@ -20,8 +20,8 @@ CATEGORY_CHOICES = [SelectChoice(value, label) for value, label in [
 class QuizForm(FlaskForm):
     """Choose what to be quizzed on."""
 
-    deck = SelectField("Deck", choices=[SelectChoice("", "All decks")])
-    category = SelectField("Category", choices=CATEGORY_CHOICES)
+    deck = SelectField("Deck", choices=[SelectChoice("", "All decks")], default="")
+    category = SelectField("Category", choices=CATEGORY_CHOICES, default="")
     length = IntegerField("Number of questions", default=10,
                           validators=[InputRequired("Say how many questions."), NumberRange(1, 50, "Choose 1 to 50 questions.")])
     seed = IntegerField("Seed (optional: the same seed gives the same quiz)",

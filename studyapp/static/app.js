@@ -1,4 +1,29 @@
-// Keyboard shortcuts for quizzes; everything works without this file.
+// Progressive enhancement only: every page works without this file.
+
+// Menus (<details class="menu">): Escape closes the open one and returns to its button; so does a click elsewhere.
+document.addEventListener("DOMContentLoaded", () => {
+  const menus = [...document.querySelectorAll("details.menu")];
+  if (!menus.length) return;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const open = menus.find((menu) => menu.open);
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
+    event.preventDefault();
+  });
+  document.addEventListener("click", (event) => {
+    for (const menu of menus) if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+});
+
+// Forms sent back with errors: start at the first field that needs fixing (its error is read with it).
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector("main [aria-invalid=true]");
+  if (invalid) invalid.focus();
+});
+
+// Quizzes: focus the verdict after an answer (else the first field); number keys pick options.
 document.addEventListener("DOMContentLoaded", () => {
   const feedback = document.getElementById("feedback");
   const form = document.querySelector(".answer-form");
@@ -20,7 +45,8 @@ document.addEventListener("DOMContentLoaded", () => {
       radios[n - 1].checked = true;
       radios[n - 1].focus();
       event.preventDefault();
-    } else if (event.key === "Enter" && radios.length && form.querySelector("input[type=radio]:checked")) {
+    } else if (event.key === "Enter" && form.contains(target) && target instanceof HTMLInputElement && target.type === "radio"
+               && form.querySelector("input[type=radio]:checked")) {
       form.requestSubmit();
       event.preventDefault();
     }
