@@ -94,7 +94,7 @@ def main() -> None:
                 print(f"[{kind}] bank of {questions:,} questions")
                 figures = scale.bank_figures(questions, database_url(kind, "bank", workdir))
                 ratio = figures["load"] / figures["parse"]
-                rows.append((kind, f"bank: load + validate vs PyYAML C loader alone (s)",
+                rows.append((kind, "bank: load + validate vs PyYAML C loader alone (s)",
                              f"{figures['load']:.2f} / {figures['parse']:.2f}", f"{ratio:.2f}",
                              f"<= {TARGETS['bank']} {verdict(ratio <= TARGETS['bank'])}"))
                 rows.append((kind, "bank: sync with no change, files read again (s)", f"{figures['sync_nochange']:.2f}",

@@ -56,7 +56,7 @@ def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
 
 def scale(url_small: str, url_large: str, learners: int, progress=print, repeat: int = 7) -> dict[str, tuple[float, float]]:
     """Review and progress pages on a large database against a 1,000-card one, same per-learner shape."""
-    progress(f"  small database: 10 learners, 1,000 cards, 5,000 review logs")
+    progress("  small database: 10 learners, 1,000 cards, 5,000 review logs")
     data.fill(db.make_engine(url_small), learners=10, questions=1000, cards_per_learner=100, logs_per_card=-1, progress=None)
     progress(f"  large database: {learners:,} learners, {learners * 100:,} cards, {learners * 500:,} review logs")
     data.fill(db.make_engine(url_large), learners=learners, questions=10_000, cards_per_learner=100, logs_per_card=-1,

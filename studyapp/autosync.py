@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
-from studyapp import bank, importer
+from studyapp import bank, config, importer
 from studyapp.db import get_session
 from studyapp.errors import BankError
 
@@ -54,8 +54,7 @@ class BankWatcher:
 
 def apply_files(app: Flask) -> importer.SyncReport | None:
     """Load the configured bank and sync it; on problems record them and change nothing."""
-    source_path = app.config.get("SOURCE_TEXT")
-    source = Path(source_path).read_text(encoding="utf-8") if source_path and Path(source_path).exists() else None
+    source = config.source_text(app)
     session, now = get_session(), datetime.now(timezone.utc)
     try:
         loaded = bank.load_bank(Path(app.config["QUESTIONS_DIR"]), source)

@@ -273,7 +273,7 @@ def _check_across(decks: list[Deck], items: list[Item], source_text: str | None)
     seen: dict[str, Item] = {}
     for item in items:
         other = seen.get(item.key)
-        if other is not None and other.fact != item.fact or other is not None and not item.fact:
+        if other is not None:  # the two directions of one fact have distinct keys, so any repeat is a clash
             problems.append(Problem(item.file, item.line, item.column, f"id '{item.key}' is already used at {other.file}:{other.line}"))
         seen.setdefault(item.key, item)
     if source_text is not None:

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from studyapp import accounts, anki, autosync, bank, catalog, importer, lint
+from studyapp import config
 from studyapp.config import PROJECT_ROOT
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
@@ -45,9 +46,7 @@ def main() -> None:
 def read_bank(paths: tuple[str, ...] = ()) -> bank.Bank:
     """Load the configured questions folder (or the given one); raises BankError."""
     directory = Path(paths[0]) if paths else Path(current_app.config["QUESTIONS_DIR"])
-    source_path = current_app.config.get("SOURCE_TEXT")
-    source = Path(source_path).read_text(encoding="utf-8") if source_path and Path(source_path).exists() else None
-    return bank.load_bank(directory, source)
+    return bank.load_bank(directory, config.source_text(current_app))
 
 
 def alembic_config() -> Config:

@@ -80,7 +80,7 @@ def test_real_anki_imports_csv_exactly(tmp_path: Path, col) -> None:
         assert back.startswith(item.answer_text if item.kind != bank.Kind.TRUEFALSE else "True")
         for part in (*item.alternatives, item.explanation, item.source):
             assert part in back
-        assert sorted(note.tags) == sorted({f"deck::tricky", f"category::{item.category.value}", *item.tags})
+        assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
         assert col.decks.name(note.cards()[0].did) == "studyapp::Tricky: text <&> 'quotes'"
     assert "&amp;amp;" not in "".join(n.fields[0] + n.fields[1] for n in notes.values())
 

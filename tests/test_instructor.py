@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyapp import catalog, db, importer, reviews, study
-from studyapp.models import BankSync, Card, Learner, Question, ReviewLog
+from studyapp.models import BankSync, Card, Question, ReviewLog
 from studyapp.scheduler import Rating
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, ROOT, AuthActions, make_app, small_bank

@@ -8,7 +8,6 @@ import string
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyapp import db
-from studyapp.models import Card, Learner, Quiz, ReviewLog
+from studyapp.models import Learner, ReviewLog
 from tests.conftest import AuthActions, make_app
 
 

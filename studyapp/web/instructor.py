@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
-from studyapp import bank, importer, instructor, lint
+from studyapp import bank, config, importer, instructor, lint
 from studyapp.db import get_session
 from studyapp.errors import BankError, Problem
 
@@ -24,10 +24,8 @@ def instructors_only() -> None:
 
 def current_problems() -> list[Problem]:
     """Errors and warnings of the bank files as they are now (instructors want the files' state)."""
-    source_path = current_app.config.get("SOURCE_TEXT")
-    source = Path(source_path).read_text(encoding="utf-8") if source_path and Path(source_path).exists() else None
     try:
-        loaded = bank.load_bank(Path(current_app.config["QUESTIONS_DIR"]), source)
+        loaded = bank.load_bank(Path(current_app.config["QUESTIONS_DIR"]), config.source_text(current_app))
     except BankError as error:
         return error.problems
     return lint.warnings_for(loaded)
