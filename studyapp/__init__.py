@@ -5,8 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from studyapp import autosync, config, db
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:name>`: a database row id, 1 to 2**31 - 1; any other number is a 404, not a query.
+
+    PostgreSQL's INTEGER ends at 2**31 - 1, and a bigger number in a URL would otherwise reach
+    the database as an out-of-range error (a 500) instead of "no such card".
+    """
+
+    def __init__(self, map: object) -> None:  # noqa: A002 - werkzeug's name
+        super().__init__(map, min=1, max=2**31 - 1)
 
 
 def create_app(test_config: dict[str, object] | None = None) -> Flask:
@@ -14,6 +26,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
+    app.url_map.converters["id"] = RowIdConverter
     db.init_app(app)
 
     from studyapp import cli

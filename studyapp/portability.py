@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -23,6 +23,10 @@ from studyapp.models import Card, Learner, Question, Quiz, QuizItem, ReviewLog
 FORMAT = "studyapp-learner-data"
 SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",
             "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches")
+
+
+# A count as the database stores it (INTEGER: at most 2**31 - 1 on PostgreSQL); bigger is refused here, by field.
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class _Model(BaseModel):
@@ -44,13 +48,13 @@ class SettingsData(_Model):
 class CardData(_Model):
     question_key: str = Field(max_length=100)
     state: int = Field(ge=1, le=3)
-    step: int | None
-    stability: float | None
-    difficulty: float | None
+    step: Count | None
+    stability: float | None = Field(gt=0, le=1e6)
+    difficulty: float | None = Field(ge=1, le=10)
     due: AwareDatetime
     last_review: AwareDatetime | None
-    reps: int = Field(ge=0)
-    lapses: int = Field(ge=0)
+    reps: Count
+    lapses: Count
     is_suspended: bool
     is_leech: bool
     buried_until: AwareDatetime | None
@@ -60,7 +64,7 @@ class ReviewData(_Model):
     question_key: str = Field(max_length=100)
     rating: int = Field(ge=1, le=4)
     reviewed_at: AwareDatetime
-    duration_ms: int | None
+    duration_ms: Count | None
     kind: Literal["new", "learning", "review", "relearning"]
     origin: Literal["review", "quiz"]
     state_before: dict
@@ -80,13 +84,13 @@ class QuizItemData(_Model):
 
 
 class QuizData(_Model):
-    seed: int
+    seed: Count
     deck_key: str | None
     category: str | None
     length: int = Field(ge=1, le=1000)
     created_at: AwareDatetime
     finished_at: AwareDatetime | None
-    score: int
+    score: Count
     items: list[QuizItemData]
 
 

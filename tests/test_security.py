@@ -97,6 +97,16 @@ def test_another_learner_can_reach_nothing(app: Flask, client: FlaskClient, auth
         assert session.scalar(select(func.count()).select_from(ReviewLog)) == 1
 
 
+def test_card_ids_beyond_the_database_integer_are_a_404(client: FlaskClient, auth: AuthActions) -> None:
+    """PostgreSQL's INTEGER stops at 2**31 - 1: a bigger id in a URL is "no such card", never a 500."""
+    auth.register("ada")
+    for card_id in (2**31 - 1, 2**31, 3989020132, 10**30):
+        assert client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": "0"}).status_code == 404, card_id
+        for action in ("suspend", "unsuspend", "bury"):
+            assert client.post(f"/cards/{card_id}/{action}").status_code == 404, (card_id, action)
+    assert client.post("/review/0/rate", data={"rating": "3", "version": "0"}).status_code == 404
+
+
 def test_sign_in_is_throttled_after_repeated_failures(client: FlaskClient, auth: AuthActions, session: Session) -> None:
     auth.register("ada")
     auth.logout()
@@ -172,6 +182,11 @@ def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskCli
     assert bad.status_code == 400 and "not a studyapp data file" in bad.text
     notjson = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(b"\xff\xfe"), "x.json")})
     assert notjson.status_code == 400 and "not JSON" in notjson.text
+    huge = json.loads(json.dumps(data))
+    huge["cards"][0]["reps"] = 2**40  # beyond a database INTEGER: refused by field, not a 500
+    refused = other_client.post("/auth/account/import",
+                                data={"data_file": (__import__("io").BytesIO(json.dumps(huge).encode()), "h.json")})
+    assert refused.status_code == 400 and "cards.0.reps" in refused.text
     db.Base.metadata.drop_all(db.engine_of(other))
     db.engine_of(other).dispose()
 

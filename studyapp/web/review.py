@@ -51,7 +51,7 @@ def show() -> str:
                            shown_at=int(now.timestamp() * 1000))
 
 
-@bp.post("/review/<int:card_id>/rate")
+@bp.post("/review/<id:card_id>/rate")
 def rate(card_id: int) -> Response:
     """Record one rating (once), then straight to the next card."""
     form, now, deck = RateForm(), utcnow(), request.args.get("deck")
@@ -79,7 +79,7 @@ def undo() -> Response:
     return _back(request.args.get("deck"))
 
 
-@bp.post("/cards/<int:card_id>/<any(suspend, unsuspend, bury):action>")
+@bp.post("/cards/<id:card_id>/<any(suspend, unsuspend, bury):action>")
 def card_action(card_id: int, action: str) -> Response:
     """Suspend, unsuspend or bury one card."""
     session, now = get_session(), utcnow()
