@@ -143,8 +143,26 @@ def _columns(row: object, model: type[BaseModel], *skip: str) -> dict:
     return {name: getattr(row, name) for name in model.model_fields if name not in skip}
 
 
+def _find_nul(value: object, where: str = "") -> str | None:
+    """The dotted path of the first string (or key) holding a NUL character, if any."""
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return path.replace("\x00", "")
+        found = _find_nul(child, path)
+        if found is not None:
+            return found
+    return None
+
+
 def import_data(session: Session, learner: Learner, raw: object) -> ImportReport:
     """Merge exported data into this learner's account, in one commit; raises InvalidInput on bad data."""
+    nul = _find_nul(raw)
+    if nul is not None:
+        raise InvalidInput(f"This file has a NUL character at {nul or 'its top level'}, which no field accepts.")
     try:
         data = LearnerData.model_validate(raw)
     except ValidationError as error:

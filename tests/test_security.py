@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import string
@@ -107,6 +108,20 @@ def test_card_ids_beyond_the_database_integer_are_a_404(client: FlaskClient, aut
     assert client.post("/review/0/rate", data={"rating": "3", "version": "0"}).status_code == 404
 
 
+def test_nul_characters_are_refused_with_a_message(client: FlaskClient, auth: AuthActions) -> None:
+    """PostgreSQL's text cannot hold NUL: anywhere in a request it is a 400 that says where, never a 500."""
+    auth.register("ada")
+    page = client.get("/decks/%00")
+    assert page.status_code == 400 and "The address contains a NUL character" in page.text
+    page = client.get("/cards", query_string={"tag": "a\x00b"})
+    assert page.status_code == 400 and "query string field “tag”" in page.text
+    page = client.post("/quiz/new", data={"deck": "\x00", "category": "", "length": "3"})
+    assert page.status_code == 400 and "form field “deck”" in page.text
+    upload = {"data_file": (io.BytesIO(json.dumps({"format": "studyapp-learner-data", "username": "a\x00"}).encode()), "d.json")}
+    page = client.post("/auth/account/import", data=upload)
+    assert page.status_code == 400 and "NUL character at username" in page.text
+
+
 def test_sign_in_is_throttled_after_repeated_failures(client: FlaskClient, auth: AuthActions, session: Session) -> None:
     auth.register("ada")
     auth.logout()
@@ -168,24 +183,24 @@ def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskCli
         importer.sync_bank(db.get_session(), small_bank(), NOW)
     other_client = other.test_client()
     AuthActions(other_client).register("ada-elsewhere")
-    upload = {"data_file": (__import__("io").BytesIO(json.dumps(data).encode()), "data.json")}
+    upload = {"data_file": (io.BytesIO(json.dumps(data).encode()), "data.json")}
     page = other_client.post("/auth/account/import", data=upload, follow_redirects=True).text
     assert "Imported" in page and "3 reviews and 1 quizzes" in page
-    again = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(json.dumps(data).encode()), "d.json")},
+    again = other_client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(data).encode()), "d.json")},
                               follow_redirects=True).text
     assert "0 reviews and 0 quizzes" in again
     mine = other_client.get("/auth/account/export.json").json
     strip = lambda cards: sorted((c["question_key"], c["reps"], c["due"], c["stability"]) for c in cards if c["reps"])  # noqa: E731
     assert strip(mine["cards"]) == strip(data["cards"])
     assert [r["rating"] for r in mine["review_log"]] == [r["rating"] for r in data["review_log"]]
-    bad = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(b'{"format": "other"}'), "x.json")})
+    bad = other_client.post("/auth/account/import", data={"data_file": (io.BytesIO(b'{"format": "other"}'), "x.json")})
     assert bad.status_code == 400 and "not a studyapp data file" in bad.text
-    notjson = other_client.post("/auth/account/import", data={"data_file": (__import__("io").BytesIO(b"\xff\xfe"), "x.json")})
+    notjson = other_client.post("/auth/account/import", data={"data_file": (io.BytesIO(b"\xff\xfe"), "x.json")})
     assert notjson.status_code == 400 and "not JSON" in notjson.text
     huge = json.loads(json.dumps(data))
     huge["cards"][0]["reps"] = 2**40  # beyond a database INTEGER: refused by field, not a 500
     refused = other_client.post("/auth/account/import",
-                                data={"data_file": (__import__("io").BytesIO(json.dumps(huge).encode()), "h.json")})
+                                data={"data_file": (io.BytesIO(json.dumps(huge).encode()), "h.json")})
     assert refused.status_code == 400 and "cards.0.reps" in refused.text
     db.Base.metadata.drop_all(db.engine_of(other))
     db.engine_of(other).dispose()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify
+from flask import Blueprint, Flask, Response, jsonify, request
 from sqlalchemy import func, select, text
 
 from studyapp.db import get_session
+from studyapp.errors import InvalidInput
 from studyapp.models import Question
 
 bp = Blueprint("health", __name__)
@@ -22,7 +23,18 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Refuse NUL characters in any request value; add the security headers to every response."""
+
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        # No field of ours takes a NUL, PostgreSQL's text cannot hold one, and SQLite would cut at it.
+        if "\x00" in request.path:
+            raise InvalidInput("The address contains a NUL character (%00), which no page accepts.")
+        for where, values in (("query string", request.args), ("form", request.form)):
+            for name, value in values.items(multi=True):
+                if "\x00" in name or "\x00" in value:
+                    raise InvalidInput(f"The {where} field “{name.replace(chr(0), '')}” contains a NUL character, "
+                                       "which no field accepts.")
 
     @app.after_request
     def secure_headers(response: Response) -> Response:
