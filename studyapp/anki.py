@@ -22,14 +22,17 @@ NOTETYPE = "Basic"
 # Stable ids for the .apkg note type and decks: changing them would make Anki see new ones.
 APKG_MODEL_ID = 1_730_651_930
 APKG_DECK_BASE = 1_930_070_300_000
+# Front and Back come first and the columns are not named: Anki maps unnamed columns by position, so
+# the file also imports into a collection whose Basic note type has another name ("Einfach", "基本"):
+# there the notetype line names nothing and Anki uses the default note type, Front and Back in order.
+# Named columns would be matched against field names and leave the back empty outside English.
 CSV_HEADER = (
     "#separator:Comma\n"
     "#html:true\n"
     f"#notetype:{NOTETYPE}\n"
-    "#columns:GUID,Front,Back,Tags,Deck\n"
-    "#guid column:1\n"
-    "#tags column:4\n"
-    "#deck column:5\n"
+    "#tags column:3\n"
+    "#deck column:4\n"
+    "#guid column:5\n"
 )
 
 
@@ -88,7 +91,7 @@ def iter_csv(notes: Iterable[AnkiNote]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     for count, note in enumerate(notes, 1):
-        writer.writerow((note.guid, note.front, note.back, " ".join(note.tags), note.deck))
+        writer.writerow((note.front, note.back, " ".join(note.tags), note.deck, note.guid))
         if count % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -60,12 +60,13 @@ def col(tmp_path: Path):
 def test_csv_reads_back_with_the_csv_module(tmp_path: Path) -> None:
     text = export_csv(TRICKY, tmp_path / "t.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[:7] == ["#separator:Comma", "#html:true", "#notetype:Basic", "#columns:GUID,Front,Back,Tags,Deck",
-                         "#guid column:1", "#tags column:4", "#deck column:5"]
-    rows = list(csv.reader(io.StringIO("\n".join(lines[7:]) + "\n")))
+    assert lines[:6] == ["#separator:Comma", "#html:true", "#notetype:Basic", "#tags column:3", "#deck column:4",
+                         "#guid column:5"]
+    rows = list(csv.reader(io.StringIO("\n".join(lines[6:]) + "\n")))
     assert len(rows) == len(TRICKY.items) == 5
-    assert all(not " " in t for row in rows for t in row[3].split(" ")) and rows[0][3].startswith("deck::tricky category::")
-    assert all(line.startswith('"') for line in lines[7:] if line)  # a leading # can never start a row
+    assert all(not " " in t for row in rows for t in row[2].split(" ")) and rows[0][2].startswith("deck::tricky category::")
+    assert [row[4] for row in rows] == [anki.guid_for(item.key) for item in TRICKY.items]
+    assert all(line.startswith('"') for line in lines[6:] if line)  # a leading # can never start a row
 
 
 def test_real_anki_imports_csv_exactly(tmp_path: Path, col) -> None:
@@ -83,6 +84,31 @@ def test_real_anki_imports_csv_exactly(tmp_path: Path, col) -> None:
         assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
         assert col.decks.name(note.cards()[0].did) == "studyapp::Tricky: text <&> 'quotes'"
     assert "&amp;amp;" not in "".join(n.fields[0] + n.fields[1] for n in notes.values())
+
+
+@pytest.mark.parametrize("lang", ["de_DE", "ja_JP"])
+def test_csv_imports_into_a_collection_in_another_language(tmp_path: Path, lang: str) -> None:
+    """Outside English the stock Basic note type has another name: Front and Back still land in its two fields."""
+    from anki import lang as anki_lang
+
+    before = anki_lang.current_lang
+    anki_lang.set_lang(lang)
+    try:
+        collection = collection_module.Collection(str(tmp_path / "collection.anki2"))
+        try:
+            assert "Basic" not in [model["name"] for model in collection.models.all()]
+            log = import_csv(collection, export_csv(TRICKY, tmp_path / "t.csv")).log
+            notes = notes_in(collection)
+            assert len(log.new) == len(notes) == 5
+            for item in TRICKY.items:
+                note = notes[anki.guid_for(item.key)]
+                assert shown(note.fields[0]).removeprefix("True or false? ") == item.prompt
+                assert item.source in shown(note.fields[1])
+                assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
+        finally:
+            collection.close()
+    finally:
+        anki_lang.set_lang(before)
 
 
 def test_reimport_updates_the_edited_note_and_adds_none(tmp_path: Path, col) -> None:
@@ -178,7 +204,7 @@ def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: Fla
         bob_cards = cards_of(session, bob, earlier)
         rate(session, bob, bob_cards["korean"], Rating.AGAIN, earlier)
     due = client.get("/cards/export.csv?due=y").text
-    guids = [row[0] for row in csv.reader(io.StringIO(due)) if row and not row[0].startswith("#")]
+    guids = [row[4] for row in csv.reader(io.StringIO(due)) if row and not row[0].startswith("#")]
     assert guids == [anki.guid_for("html-like")]
     tagged = client.get("/cards/export.csv?tag=html&deck=tricky").text
     assert anki.guid_for("html-like") in tagged and anki.guid_for("korean") not in tagged
