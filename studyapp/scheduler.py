@@ -19,6 +19,7 @@ LEECH_LAPSES = 8
 NEW_CARD_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+MAX_STEP = timedelta(days=365)  # a step is minutes to days; a year is already far past any real one
 
 
 class Rating(IntEnum):
@@ -97,7 +98,10 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
         match = _STEP.match(part)
         if not match or int(match.group(1)) == 0:
             raise ValueError(f"'{part}' is not a step like 1m, 10m, 1h or 1d")
-        steps.append(timedelta(**{_UNIT[match.group(2)]: int(match.group(1))}))
+        amount = int(match.group(1))
+        if amount > MAX_STEP // timedelta(**{_UNIT[match.group(2)]: 1}):
+            raise ValueError(f"'{part}' is longer than a step can be (at most 365d)")
+        steps.append(timedelta(**{_UNIT[match.group(2)]: amount}))
     return tuple(steps)
 
 

@@ -208,7 +208,7 @@ def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskCli
 
 HOSTILE = st.one_of(st.text(max_size=30), st.sampled_from(
     ["-1", "0", "99999999999999999999", "1e9", "null", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd",
-     "%00", "\x00", "🙂", "a" * 300, "[]", "{}", "NaN"]))
+     "%00", "\x00", "🙂", "a" * 300, "[]", "{}", "NaN", "99999999d", "99999999999d", "1m 10m", "0.9", "Asia/Seoul"]))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -228,7 +228,9 @@ def test_fuzzed_requests_never_get_a_500(app: Flask, data: st.DataObject) -> Non
         return
     params = data.draw(st.dictionaries(st.sampled_from(["deck", "category", "length", "seed", "tag", "due", "leeches",
                                                         "answered", "next", "position", "response", "rating", "version",
-                                                        "shown_at", "order", "username", "password", "confirm"]),
+                                                        "shown_at", "order", "username", "password", "confirm", "desired_retention",
+                                                        "learning_steps", "relearning_steps", "maximum_interval_days",
+                                                        "new_per_day", "reviews_per_day", "day_starts_hour", "timezone"]),
                                        HOSTILE, max_size=5), label="params")
     method = data.draw(st.sampled_from(sorted(rule.methods - {"HEAD", "OPTIONS"})), label="method")
     response = client.open(url, method=method, query_string=params if method == "GET" else None,

@@ -94,6 +94,11 @@ def test_settings_validate_each_field(client: FlaskClient, auth: AuthActions, se
     assert response.status_code == 400
     assert "Steps are written like 1m 10m 1h" in response.text and "from 0 to 23" in response.text
     assert "between 0.70 and 0.99" in response.text
+    for steps in ("99999999d", "99999999999d", "1m 366d"):  # once a 500, or a review page that overflowed for good
+        response = client.post("/settings", data={**good, "relearning_steps": steps})
+        assert response.status_code == 400 and "longer than a step can be (at most 365d)" in response.text, steps
+    assert client.post("/settings", data={**good, "learning_steps": "1m 365d"}).status_code == 302
+    assert client.get("/review").status_code == 200
     assert client.post("/settings", data=good).status_code == 302
     learner = session.scalar(select(Learner))
     session.refresh(learner)
