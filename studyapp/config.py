@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
@@ -43,13 +45,57 @@ def load(app: Flask, test_config: dict[str, object] | None) -> None:
             app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
         if "SECRET_KEY" in os.environ:
             app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        typed = {key: value for key, value in app.config.items() if isinstance(value, (bool, int))}
         app.config.from_prefixed_env("STUDYAPP")
+        app.config.update(typed_env(os.environ, typed))
     else:
         app.config.from_mapping(test_config)
     app.config["DATABASE_URL"] = clean_database_url(str(app.config["DATABASE_URL"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the variable and what it accepts."""
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def typed_env(environ: Mapping[str, str], typed: Mapping[str, object], prefix: str = "STUDYAPP_") -> dict[str, object]:
+    """The STUDYAPP_* variables of boolean and integer settings (typed: their defaults), parsed strictly.
+
+    Flask's from_prefixed_env reads JSON, so "False" stayed a (true) string and "1" an int; raises ConfigError.
+    """
+    parsed: dict[str, object] = {}
+    for name, raw in environ.items():
+        key = name[len(prefix):]
+        if not name.startswith(prefix) or key not in typed:
+            continue
+        if isinstance(typed[key], bool):
+            parsed[key] = parse_bool(name, raw)
+        else:
+            parsed[key] = parse_int(name, raw)
+    return parsed
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """1/true/yes/on or 0/false/no/off, in any case; raises ConfigError naming the variable."""
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean: use one of {'/'.join(TRUE_WORDS)} or {'/'.join(FALSE_WORDS)}.")
+
+
+def parse_int(name: str, raw: str) -> int:
+    """A whole number in decimal; raises ConfigError naming the variable."""
+    if re.fullmatch(r"[+-]?[0-9]+", raw.strip()) is None:
+        raise ConfigError(f"{name}={raw!r} is not a whole number.")
+    return int(raw)
 
 
 def clean_database_url(url: str) -> str:

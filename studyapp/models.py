@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -35,6 +35,10 @@ class Learner(UserMixin, Base):
     day_starts_hour: Mapped[int] = mapped_column(default=4)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     suspend_leeches: Mapped[bool] = mapped_column(default=False)
+
+
+# find_learner ignores case, so names differing only in case must not make two accounts (even in a race)
+Index("uq_learners_lower_username", func.lower(Learner.username), unique=True)
 
 
 class Deck(Base):

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
+import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp import db, reviews, scheduler, study
+from studyapp import accounts, db, reviews, scheduler, study
 from studyapp.models import Card, Learner, Quiz, ReviewLog
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
+from tests.conftest import AuthActions
 from tests.test_web_study import right_answer
 
 BASE = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
@@ -67,3 +73,61 @@ def test_concurrent_ratings_and_answers_are_each_recorded_once(app: Flask, datab
             quiz = session.scalar(select(Quiz).where(Quiz.token == token))
             assert all(item.answered_at is not None for item in quiz.items)
             assert quiz.finished_at is not None and quiz.score == len(responses)
+
+
+def all_at_once(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run the jobs in threads of their own, released together, and return their results in order."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job: Callable[[], object]) -> object:
+        barrier.wait()
+        return job()
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
+def test_simultaneous_sign_ups_for_one_name_in_any_case_make_one_account(app: Flask) -> None:
+    names = ["raceN", "RACEN", "RaceN"] * 4
+
+    def sign_up(name: str) -> Callable[[], tuple[int, str]]:
+        def job() -> tuple[int, str]:
+            response = AuthActions(app.test_client()).register(name)
+            return response.status_code, response.text
+        return job
+
+    results = all_at_once([sign_up(name) for name in names])
+    assert sorted(status for status, _ in results) == [200] * 11 + [302]
+    assert all("already taken" in text for status, text in results if status == 200)
+    with app.app_context():
+        count = db.get_session().scalar(select(func.count()).select_from(Learner).where(func.lower(Learner.username) == "racen"))
+    assert count == 1
+
+
+def test_parallel_wrong_passwords_check_no_more_than_the_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """40 wrong passwords at once (as from 4 workers): only LOGIN_MAX_FAILURES of them are checked."""
+    client = app.test_client()
+    AuthActions(client).register("ada")
+    checked, lock = [], threading.Lock()
+    real_check = accounts.check_password_hash
+
+    def slow_check(pwhash: str, password: str) -> bool:
+        if pwhash != accounts._DUMMY_HASH:
+            with lock:
+                checked.append(password)
+        time.sleep(0.05)  # as long as a real scrypt check: every attempt overlaps the others
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", slow_check)
+
+    def attempt(n: int) -> Callable[[], int]:
+        return lambda: AuthActions(app.test_client()).login("ada", f"wrong password {n}").status_code
+
+    statuses = [status for batch in range(2) for status in all_at_once([attempt(batch * 20 + n) for n in range(20)])]
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    assert len(checked) == limit and all(password.startswith("wrong") for password in checked)
+    assert sorted(statuses) == [200] * limit + [429] * (40 - limit)
+    assert AuthActions(app.test_client()).login("ada", "correct horse").status_code == 429
+    with app.app_context():
+        learner = db.get_session().scalar(select(Learner).where(Learner.username == "ada"))
+        assert learner.locked_until is not None and learner.locked_until > datetime.now(timezone.utc)

@@ -2,33 +2,69 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import warnings
+from collections.abc import Iterator
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 
 from studyapp import create_app, db
 from studyapp.cli import alembic_config
 from tests.conftest import DATA
 
-
-def test_upgrade_then_no_difference(database_url: str, tmp_path: Path) -> None:
+@pytest.fixture
+def empty_app(database_url: str) -> Iterator[Flask]:
+    """An app on a database without tables, not even alembic_version."""
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": database_url, "QUESTIONS_DIR": str(DATA / "bank")})
     engine = db.engine_of(app)
     db.Base.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    try:
-        with app.app_context():
-            command.upgrade(alembic_config(), "head")
+    yield app
+    db.Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def test_upgrade_then_no_difference(empty_app: Flask) -> None:
+    engine = db.engine_of(empty_app)
+    with empty_app.app_context():
+        command.upgrade(alembic_config(), "head")
+        with engine.connect() as connection, warnings.catch_warnings():
+            if engine.dialect.name == "sqlite":  # cannot reflect lower(username): checked in sqlite_master below
+                warnings.filterwarnings("ignore", message=".*expression-based index")
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, db.Base.metadata) == []
+        if engine.dialect.name == "sqlite":
             with engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
-                assert compare_metadata(context, db.Base.metadata) == []
-            command.downgrade(alembic_config(), "base")
-            assert sa.inspect(engine).get_table_names() == ["alembic_version"]
-    finally:
+                sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'uq_learners_lower_username'"))
+            assert sql is not None and "UNIQUE INDEX" in sql and "lower(username)" in sql
+        command.downgrade(alembic_config(), "base")
+        assert sa.inspect(engine).get_table_names() == ["alembic_version"]
+
+
+def test_usernames_differing_only_in_case_stop_the_upgrade(empty_app: Flask) -> None:
+    engine = db.engine_of(empty_app)
+    learner = ("INSERT INTO learners (username, password_hash, is_instructor, created_at, failed_logins, cards_synced_to, "
+               "desired_retention, learning_steps, relearning_steps, maximum_interval_days, new_per_day, reviews_per_day, "
+               "day_starts_hour, timezone, suspend_leeches) VALUES (:name, 'x', false, '2026-01-01 00:00:00', 0, 0, 0.9, '1m', "
+               "'10m', 100, 20, 200, 4, 'UTC', false)")
+    with empty_app.app_context():
+        command.upgrade(alembic_config(), "3d22b0cb62b5")
         with engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        engine.dispose()
+            for name in ("Ada", "bob", "ADA", "Bob", "carol"):
+                connection.execute(sa.text(learner), {"name": name})
+        with pytest.raises(RuntimeError, match=r"names differ only in case: 'Ada' \(id 1\), 'ADA' \(id 3\), 'bob' "
+                                               r"\(id 2\), 'Bob' \(id 4\)\. Rename"):
+            command.upgrade(alembic_config(), "head")
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE learners SET username = username || '2' WHERE id IN (3, 4)"))
+        command.upgrade(alembic_config(), "head")
+        with engine.begin() as connection, pytest.raises(sa.exc.IntegrityError):
+            connection.execute(sa.text(learner), {"name": "CAROL"})
+        command.downgrade(alembic_config(), "base")

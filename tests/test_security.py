@@ -9,14 +9,16 @@ import string
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from studyapp import db
+from studyapp import accounts, config, create_app, db
 from studyapp.models import Learner, ReviewLog
 from tests.conftest import AuthActions, make_app
 
@@ -144,6 +146,75 @@ def test_session_cookie_flags(database_url: str, tmp_path: Path) -> None:
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and ("Secure" in cookie) is secure
         db.Base.metadata.drop_all(db.engine_of(app))
         db.engine_of(app).dispose()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("1", True), ("true", True), ("True", True), ("YES", True), (" on ", True),
+    ("0", False), ("false", False), ("False", False), ("no", False), ("OFF", False),
+])
+def test_boolean_env_settings_are_parsed(raw: str, expected: bool) -> None:
+    assert config.parse_bool("STUDYAPP_SESSION_COOKIE_SECURE", raw) is expected
+
+
+@pytest.mark.parametrize(("name", "raw", "message"), [
+    ("STUDYAPP_SESSION_COOKIE_SECURE", "maybe", "STUDYAPP_SESSION_COOKIE_SECURE='maybe' is not a boolean"),
+    ("STUDYAPP_SESSION_COOKIE_SECURE", "", "is not a boolean: use one of 1/true/yes/on or 0/false/no/off"),
+    ("STUDYAPP_WTF_CSRF_ENABLED", "2", "STUDYAPP_WTF_CSRF_ENABLED='2' is not a boolean"),
+    ("STUDYAPP_LOGIN_MAX_FAILURES", "five", "STUDYAPP_LOGIN_MAX_FAILURES='five' is not a whole number"),
+    ("STUDYAPP_LOGIN_LOCK_MINUTES", "1.5", "STUDYAPP_LOGIN_LOCK_MINUTES='1.5' is not a whole number"),
+    ("STUDYAPP_QUIZ_MAX_LENGTH", "true", "STUDYAPP_QUIZ_MAX_LENGTH='true' is not a whole number"),
+])
+def test_bad_env_settings_stop_startup_naming_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           name: str, raw: str, message: str) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'e.sqlite'}")
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(config.ConfigError, match=re.escape(message)):
+        create_app()
+
+
+@pytest.mark.parametrize(("raw", "secure"), [("False", False), ("0", False), ("off", False), ("1", True), ("True", True)])
+def test_secure_cookie_env_setting_is_a_real_boolean(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      raw: str, secure: bool) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'e.sqlite'}")
+    monkeypatch.setenv("STUDYAPP_SESSION_COOKIE_SECURE", raw)
+    monkeypatch.setenv("STUDYAPP_WTF_CSRF_ENABLED", "no")
+    monkeypatch.setenv("STUDYAPP_LOGIN_MAX_FAILURES", " 7 ")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is secure and app.config["REMEMBER_COOKIE_SECURE"] is secure
+    assert app.config["WTF_CSRF_ENABLED"] is False and app.config["LOGIN_MAX_FAILURES"] == 7
+    db.Base.metadata.create_all(db.engine_of(app))
+    try:
+        response = AuthActions(app.test_client()).register("ada")
+        cookie = response.headers["Set-Cookie"]
+        assert response.status_code == 302 and "Secure=" not in cookie and ("; Secure" in cookie) is secure
+        assert ("Strict-Transport-Security" in response.headers) is secure
+    finally:
+        db.engine_of(app).dispose()
+
+
+def test_database_errors_never_show_parameters(app: Flask, monkeypatch: pytest.MonkeyPatch,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    """A duplicate INSERT's error would print the password hash; it is hidden, and the sign-up race is a form error."""
+    client = app.test_client()
+    AuthActions(client).register("ada")
+    AuthActions(client).logout()
+    with app.app_context():
+        session = db.get_session()
+        session.add(Learner(username="ada", password_hash="scrypt:secret-hash", created_at=datetime.now(timezone.utc)))
+        with pytest.raises(IntegrityError) as error:
+            session.commit()
+        session.rollback()
+    assert "secret-hash" not in str(error.value) and "parameters hidden" in str(error.value)
+    monkeypatch.setattr(accounts, "find_learner", lambda session, username: None)  # as if a racing sign-up won
+    page = AuthActions(client).register("ADA")  # taken whatever the case: the unique index on lower(username)
+    assert page.status_code == 200 and "already taken" in page.text
+    assert "scrypt" not in caplog.text
+    monkeypatch.undo()
+    assert AuthActions(client).login("ada", "correct horse").status_code == 302
+    with app.app_context():
+        assert db.get_session().scalar(select(func.count()).select_from(Learner)) == 1
 
 
 def test_production_errors_show_no_stack_trace(tmp_path: Path) -> None:
