@@ -25,7 +25,8 @@ CHECK_EVERY_SECONDS = 2.0
 
 def files_stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
     """What identifies the current state of the bank files."""
-    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in directory.rglob("*.yaml")))
+    files = (p for p in directory.rglob("*") if p.suffix.lower() in bank.SUFFIXES and p.is_file())
+    return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 
 class BankWatcher:

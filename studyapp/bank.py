@@ -9,18 +9,18 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 import pydantic
 
-from studyapp import dates, yamltext
+from studyapp import dates, schema, yamltext
 from studyapp.errors import BankError, Problem
-from studyapp.schema import DeckFile, FactModel, QuestionModel
+from studyapp.schema import CLOZE_BLANK, DeckFile, FactModel, QuestionModel
 
-CLOZE_BLANK = re.compile(r"\[\[(.+?)\]\]")
+SUFFIXES = (".yaml", ".yml")
 
 
 class Kind(StrEnum):
@@ -128,28 +128,49 @@ def normalize_quote(text: str) -> str:
 _QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"})
 
 
-def load_bank(directory: Path, source_text: str | None = None) -> Bank:
-    """Load every `*.yaml` under `directory`; raises BankError listing every problem."""
-    files = sorted(directory.rglob("*.yaml"))
-    problems: list[Problem] = []
+def load_bank(paths: Path | Sequence[Path], source_text: str | None = None) -> Bank:
+    """Load every `*.yaml` and `*.yml` file under the given folders, and the given files, as one bank.
+
+    Raises BankError listing every problem; quotes are checked only when `source_text` is given.
+    """
+    files, problems = bank_files([paths] if isinstance(paths, Path) else paths)
     decks: list[Deck] = []
     items: list[Item] = []
-    if not files:
-        problems.append(Problem(str(directory), 0, 0, "no *.yaml question files found"))
-    for position, path in enumerate(files):
-        deck, file_items, file_problems = load_file(path, position, directory)
+    for position, (path, root) in enumerate(files):
+        deck, file_items, file_problems = load_file(path, position, root, source_text)
         problems.extend(file_problems)
         if deck is not None:
             decks.append(deck)
             items.extend(file_items)
-    problems.extend(_check_across(decks, items, source_text))
+    problems.extend(_check_across(decks, items))
     if problems:
         raise BankError(problems)
     return Bank(tuple(decks), tuple(items))
 
 
-def load_file(path: Path, position: int = 0, root: Path | None = None) -> tuple[Deck | None, list[Item], list[Problem]]:
-    """Load one deck file; returns what it holds or the problems found in it."""
+def bank_files(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """The bank files under each folder (and each file given), with the folder names are shown from."""
+    found: dict[Path, tuple[Path, Path]] = {}
+    problems: list[Problem] = []
+    for given in paths:
+        if given.is_dir():
+            inside = sorted(p for p in given.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+            if not inside:
+                problems.append(Problem(str(given), 0, 0, "no *.yaml question files found"))
+            for path in inside:
+                found.setdefault(path.resolve(), (path, given))
+        elif not given.exists():
+            problems.append(Problem(str(given), 0, 0, "no such file or folder"))
+        elif given.suffix.lower() not in SUFFIXES:
+            problems.append(Problem(str(given), 0, 0, "not a question file: their names end in .yaml"))
+        else:
+            found.setdefault(given.resolve(), (given, given.parent))
+    return list(found.values()), problems
+
+
+def load_file(path: Path, position: int = 0, root: Path | None = None,
+              source_text: str | None = None) -> tuple[Deck | None, list[Item], list[Problem]]:
+    """Load one deck file; returns what it holds and the problems found in it (nothing when there are errors)."""
     name = _display_path(path, root)
     try:
         text = path.read_bytes().decode("utf-8")
@@ -177,7 +198,18 @@ def load_file(path: Path, position: int = 0, root: Path | None = None) -> tuple[
         items.append(_question_item(model, question, name, document.mark(("questions", index))))
     for index, fact in enumerate(model.facts):
         items.extend(_fact_items(model, fact, name, document.mark(("facts", index))))
-    return deck, items, []
+    return deck, items, [] if source_text is None else _check_quotes(model, document, name, source_text)
+
+
+def _check_quotes(model: DeckFile, document: yamltext.Document, name: str, source_text: str) -> list[Problem]:
+    haystack = normalize_quote(source_text)
+    problems: list[Problem] = []
+    for part, entries in (("questions", model.questions), ("facts", model.facts)):
+        for index, entry in enumerate(entries):
+            if entry.source and normalize_quote(entry.source) not in haystack:
+                mark = document.mark((part, index, "source"))
+                problems.append(Problem(name, mark.line, mark.column, f"source quote of '{entry.id}' is not in the source text"))
+    return problems
 
 
 def _display_path(path: Path, root: Path | None) -> str:
@@ -189,6 +221,9 @@ def _display_path(path: Path, root: Path | None) -> str:
 
 def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, schema.FieldProblem):  # a whole-question check blaming one field: point at it
+        loc = (*loc, *cause.path)
     mark = document.mark(loc)
     field = ".".join(str(part) for part in loc)
     message = error["msg"].removeprefix("Value error, ")
@@ -211,7 +246,7 @@ def _did_you_mean(loc: tuple, document: yamltext.Document) -> str:
 def _question_item(deck: DeckFile, q: QuestionModel, file: str, mark: yamltext.Mark) -> Item:
     prompt, answer = q.prompt or "", q.answer or ""
     if q.kind == "cloze":
-        answer = CLOZE_BLANK.search(q.text or "").group(1)  # type: ignore[union-attr]
+        answer = schema.cloze_answer(q.text or "")
         if q.category == "date":
             answer = dates.parse_text(answer).iso()  # type: ignore[union-attr]
         prompt = CLOZE_BLANK.sub("_____", q.text or "")
@@ -263,7 +298,7 @@ def _tags(deck_tags: Iterable[str], own: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*deck_tags, *own]))
 
 
-def _check_across(decks: list[Deck], items: list[Item], source_text: str | None) -> list[Problem]:
+def _check_across(decks: list[Deck], items: list[Item]) -> list[Problem]:
     problems: list[Problem] = []
     seen_decks: dict[str, Deck] = {}
     for deck in decks:
@@ -276,9 +311,4 @@ def _check_across(decks: list[Deck], items: list[Item], source_text: str | None)
         if other is not None:  # the two directions of one fact have distinct keys, so any repeat is a clash
             problems.append(Problem(item.file, item.line, item.column, f"id '{item.key}' is already used at {other.file}:{other.line}"))
         seen.setdefault(item.key, item)
-    if source_text is not None:
-        haystack = normalize_quote(source_text)
-        for item in items:
-            if item.source and not item.key.endswith(".reverse") and normalize_quote(item.source) not in haystack:
-                problems.append(Problem(item.file, item.line, item.column, f"source quote of '{item.key}' is not in the source text"))
     return problems

@@ -44,9 +44,23 @@ def main() -> None:
 
 
 def read_bank(paths: tuple[str, ...] = ()) -> bank.Bank:
-    """Load the configured questions folder (or the given one); raises BankError."""
-    directory = Path(paths[0]) if paths else Path(current_app.config["QUESTIONS_DIR"])
-    return bank.load_bank(directory, config.source_text(current_app))
+    """Load the configured questions folder (or the given folders and files, as one bank); raises BankError."""
+    chosen = [Path(p) for p in paths] or [Path(current_app.config["QUESTIONS_DIR"])]
+    return bank.load_bank(chosen, config.source_text(current_app))
+
+
+def source_problem() -> str | None:
+    """Why SOURCE_TEXT, when set, cannot be read (so citations go unchecked), or None."""
+    path = current_app.config.get("SOURCE_TEXT")
+    if not path:
+        return None
+    if not Path(path).is_file():
+        return f"source text {path} not found: quotes were not checked"
+    try:
+        Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return f"source text {path} cannot be read ({error.__class__.__name__}): quotes were not checked"
+    return None
 
 
 def alembic_config() -> Config:
@@ -70,10 +84,18 @@ def db_upgrade() -> None:
 
 
 @questions.command("check")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @with_appcontext
 def check(paths: tuple[str, ...]) -> None:
-    """Validate the bank; print every problem as file:line:column (exit 1 on any error)."""
+    """Validate the bank, or the given folders and files together; print every problem as file:line:column.
+
+    Exits 1 on any error.
+    """
+    unreadable = source_problem()
+    if unreadable:
+        click.echo(f"warning: {unreadable}", err=True)
+    elif not current_app.config.get("SOURCE_TEXT"):
+        click.echo("note: no source text is configured (SOURCE_TEXT): quotes were not checked", err=True)
     try:
         loaded = read_bank(paths)
     except BankError as error:
@@ -81,10 +103,24 @@ def check(paths: tuple[str, ...]) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(error.problems)} error{'s' if len(error.problems) != 1 else ''}: nothing can be synced", err=True)
         raise click.exceptions.Exit(1) from None
-    warnings = lint.warnings_for(loaded)
+    warnings = lint.warnings_for(loaded, distractor_pool(paths, loaded))
     for problem in warnings:
         click.echo(str(problem), err=True)
-    click.echo(describe(loaded) + (f"; {len(warnings)} warnings" if warnings else ""))
+    count = len(warnings) + (1 if unreadable else 0)
+    click.echo(describe(loaded) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
+
+
+def distractor_pool(paths: tuple[str, ...], loaded: bank.Bank) -> list[bank.Item]:
+    """The items quizzes draw distractors from: the whole configured bank when only files of it are checked."""
+    folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
+    if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
+        return list(loaded.items)
+    try:
+        whole = bank.load_bank(folder)
+    except BankError:  # the rest of the bank has its own problems: lint what was checked on its own
+        return list(loaded.items)
+    checked = {item.key for item in loaded.items}
+    return [*loaded.items, *(item for item in whole.items if item.key not in checked)]
 
 
 def describe(loaded: bank.Bank) -> str:

@@ -6,17 +6,21 @@ Pure: a Bank in, located Problems (is_warning=True) out.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 from studyapp import quiz
-from studyapp.bank import Bank, Kind
+from studyapp.bank import Bank, Item, Kind
 from studyapp.errors import Problem
 
 MIN_DISTRACTORS = quiz.OPTIONS - 1
 
 
-def warnings_for(bank: Bank) -> list[Problem]:
-    """Questions without a source, and questions whose multiple choice lacks plausible distractors."""
-    pool = list(bank.items)
+def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem]:
+    """Questions without a source, and questions whose multiple choice lacks plausible distractors.
+
+    Distractors are drawn from `pool` (the whole bank's items) when only part of the bank is checked.
+    """
+    pool = list(bank.items if pool is None else pool)
     found: list[Problem] = []
     for item in bank.items:
         if not item.source and not item.key.endswith(".reverse"):

@@ -123,7 +123,7 @@ def pick_distractors(item: Item, pool: list[Item], rng: random.Random, count: in
     own = list(item.distractors)
     rng.shuffle(own)
     for text in own:
-        take(dates.parse_iso(text).display() if item.category == Category.DATE and _is_iso(text) else text)
+        take(_date_display(text) if item.category == Category.DATE else text)
     if item.category == Category.DATE and item.kind != Kind.TRUEFALSE:
         for text in _date_distractors(item, pool, rng):
             take(text)
@@ -133,12 +133,10 @@ def pick_distractors(item: Item, pool: list[Item], rng: random.Random, count: in
     return chosen
 
 
-def _is_iso(text: str) -> bool:
-    try:
-        dates.parse_iso(text)
-    except ValueError:
-        return False
-    return True
+def _date_display(text: str) -> str:
+    """A date distractor in the spelling answers are shown in, so its format gives nothing away."""
+    value = dates.parse_text(text)
+    return value.display() if value is not None else text
 
 
 def _same_category(item: Item, pool: list[Item], rng: random.Random) -> list[str]:

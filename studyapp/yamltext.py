@@ -1,12 +1,13 @@
 """YAML read as the text an instructor typed, with the line of every value.
 
 Plain scalars stay strings (no `no` -> False, `1930-07-03` -> date, `010` -> 8),
-duplicate keys and language-specific tags are errors, and every node's position
-is kept so validation messages can say file:line:column.
+duplicate keys, language-specific tags, anchors/aliases and deep nesting are
+errors, and every node's position is kept so messages can say file:line:column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -17,17 +18,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
-_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULL = "tag:yaml.org,2002:null"
+# A bank file nests 4 deep (file > questions > question > distractors); the cap keeps
+# the recursive build far from Python's recursion limit.
+MAX_DEPTH = 10
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Resolves no types: a plain scalar is text (or null when empty), so nothing is guessed."""
-
-    def resolve(self, kind: type, value: object, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            return _NULL if implicit[0] and value in _NULLS else _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+    """Only its parser is used: values are built from the events, resolving no types."""
 
 Path = tuple[str | int, ...]
 
@@ -69,49 +67,77 @@ def load(text: str) -> Document:
         line = text[: text.index("\t")].count("\n") + 1
         column = text.index("\t") - (text.rfind("\n", 0, text.index("\t")) + 1) + 1
         raise YamlProblem("tab character: indent with spaces", Mark(line, column))
+    document = Document(None)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        events = yaml.parse(text, Loader=_Loader)
+        next(events)  # StreamStart
+        event = next(events)
+        if isinstance(event, yaml.DocumentStartEvent):
+            document.value = _build(next(events), events, (), document.marks, 0)
+            next(events)  # DocumentEnd
+            event = next(events)
+            if isinstance(event, yaml.DocumentStartEvent):
+                raise YamlProblem("a bank file holds one YAML document: remove the second '---'", _mark(event))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         raise YamlProblem(f"YAML syntax error: {error.problem or error.context}", where) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML error: {error}", Mark(1, 1)) from None
-    document = Document(None)
-    if node is not None:
-        document.value = _convert(node, (), document.marks)
     return document
 
 
-def _mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(event: yaml.Event) -> Mark:
+    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, path: Path, marks: dict[Path, Mark]) -> object:
-    marks[path] = _mark(node)
-    if node.tag.startswith("tag:yaml.org,2002:python/") or node.tag.startswith("!"):
-        raise YamlProblem(f"tag {node.tag} is not allowed: write plain values", _mark(node))
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _NULL and node.value in _NULLS:
+def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, marks: dict[Path, Mark], depth: int) -> object:
+    """The value that starts with `event`, built straight from the parser's events.
+
+    No composer in between: an alias could point at its own parent (endless recursion) or be
+    expanded exponentially ("billion laughs"), and libyaml's composer crashes on very deep
+    nesting, so anchors and aliases are refused and nesting is capped as the events arrive.
+    """
+    if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+        raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out", _mark(event))
+    tag = event.tag
+    if tag is not None and (tag.startswith("tag:yaml.org,2002:python/") or tag.startswith("!")):
+        raise YamlProblem(f"tag {tag} is not allowed: write plain values", _mark(event))
+    marks[path] = _mark(event)
+    if isinstance(event, yaml.ScalarEvent):
+        value = event.value
+        if value in _NULLS and (tag == _NULL if tag is not None else event.implicit[0]):
             return None
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(child, (*path, i), marks) for i, child in enumerate(node.value)]
-    assert isinstance(node, yaml.MappingNode)
+        return value
+    if depth >= MAX_DEPTH:
+        raise YamlProblem(f"lists and mappings nested more than {MAX_DEPTH} deep: a bank file needs 4 at most", _mark(event))
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[object] = []
+        for item in events:
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            items.append(_build(item, events, (*path, len(items)), marks, depth + 1))
     result: dict[str, object] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlProblem("a key must be plain text", _mark(key_node))
-        key = key_node.value
+    for key_event in events:
+        if isinstance(key_event, yaml.MappingEndEvent):
+            break
+        if not isinstance(key_event, yaml.ScalarEvent):
+            if isinstance(key_event, yaml.AliasEvent):
+                raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out",
+                                  _mark(key_event))
+            raise YamlProblem("a key must be plain text", _mark(key_event))
+        key = key_event.value
+        if key_event.anchor is not None:
+            raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out",
+                              _mark(key_event))
         if key == "<<":
-            raise YamlProblem("merge keys (<<) are not supported: write the fields out", _mark(key_node))
+            raise YamlProblem("merge keys (<<) are not supported: write the fields out", _mark(key_event))
         if key in result:
             first = marks[(*path, key)]
             raise YamlProblem(
                 f"duplicate key '{key}' (first at line {first.line}): YAML would keep only the last",
-                _mark(key_node),
+                _mark(key_event),
             )
-        marks[(*path, key)] = _mark(key_node)
-        result[key] = _convert(value_node, (*path, key), marks)
-        marks[(*path, key)] = _mark(key_node)
+        result[key] = _build(next(events), events, (*path, key), marks, depth + 1)
+        marks[(*path, key)] = _mark(key_event)
     return result

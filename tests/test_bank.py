@@ -27,6 +27,12 @@ def expected_message(path: Path) -> str:
     return first.removeprefix("# expect: ")
 
 
+def test_cloze_blank_may_be_padded_with_spaces(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: cloze, category: place, text: \"In [[ Kalun ]].\"}\n")
+    item = bank.load_bank(tmp_path).items[0]
+    assert (item.prompt, item.answer) == ("In _____.", "Kalun")
+
+
 def test_small_bank_loads() -> None:
     loaded = bank.load_bank(DATA / "bank")
     assert [d.key for d in loaded.decks] == ["founding", "people"]
@@ -77,7 +83,67 @@ def test_malformed_file_gives_its_messages(path: Path, tmp_path: Path) -> None:
 
 
 def test_corpus_is_large() -> None:
-    assert len(list(BAD.glob("*.yaml"))) >= 25
+    assert len(list(BAD.glob("*.yaml"))) >= 40
+
+
+DECK = "deck: {0}\ntitle: {0}\nquestions:\n  - {{id: {0}-q, kind: typed, category: place, prompt: P?, answer: {1}}}\n"
+
+
+def test_yml_files_load_like_yaml_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.yml").write_text(DECK.format("b", "Y"))
+    loaded = bank.load_bank(tmp_path)
+    assert [(d.key, d.file) for d in loaded.decks] == [("a", f"{tmp_path.name}/a.yaml"), ("b", f"{tmp_path.name}/sub/b.yml")]
+
+
+def test_broken_yml_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
+    (tmp_path / "extra.yml").write_bytes((BAD / "tab.yaml").read_bytes())
+    with pytest.raises(BankError, match="extra.yml:4:1: tab character"):
+        bank.load_bank(tmp_path)
+
+
+def test_same_deck_as_yaml_and_yml_is_a_clash(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
+    (tmp_path / "a.yml").write_text(DECK.format("a", "Y").replace("a-q", "a-r"))
+    with pytest.raises(BankError, match=f"a.yml:1:1: deck 'a' is also declared in {tmp_path.name}/a.yaml"):
+        bank.load_bank(tmp_path)
+
+
+def test_folders_and_files_load_as_one_bank(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "one" / "a.yaml").write_text(DECK.format("a", "X"))
+    (tmp_path / "two" / "b.yaml").write_text(DECK.format("b", "Y"))
+    loaded = bank.load_bank([tmp_path / "one", tmp_path / "two" / "b.yaml", tmp_path / "one" / "a.yaml"])
+    assert [(d.key, d.file) for d in loaded.decks] == [("a", "one/a.yaml"), ("b", "two/b.yaml")]
+
+
+def test_every_path_given_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "a.yaml").write_text(DECK.format("a", "X"))
+    (tmp_path / "notes.txt").write_text("not a deck")
+    with pytest.raises(BankError) as raised:
+        bank.load_bank([tmp_path / "good", tmp_path / "notes.txt", tmp_path / "gone", BAD / "tab.yaml"])
+    assert sorted(str(p) for p in raised.value.problems) == sorted([
+        "bad/tab.yaml:4:1: tab character: indent with spaces",
+        f"{tmp_path / 'gone'}:0:0: no such file or folder",
+        f"{tmp_path / 'notes.txt'}:0:0: not a question file: their names end in .yaml",
+    ])
+
+
+@pytest.mark.parametrize("text, where", [
+    ("tags: &x [*x]\n", (1, 7)),
+    ("a: &x foo\nb: *x\n", (1, 4)),
+    ("a: " + "[" * 2000 + "]" * 2000 + "\n", (1, 13)),
+    ("- " * 2000 + "x\n", (1, 21)),
+    ("{a: " * 2000 + "x" + "}" * 2000 + "\n", (1, 41)),
+])
+def test_aliases_and_deep_nesting_are_located_problems(text: str, where: tuple[int, int]) -> None:
+    with pytest.raises(yamltext.YamlProblem) as raised:
+        yamltext.load(text)
+    assert (raised.value.mark.line, raised.value.mark.column) == where
 
 
 def test_one_bad_file_loads_nothing(tmp_path: Path) -> None:
@@ -100,7 +166,7 @@ def test_id_used_twice_across_files(tmp_path: Path) -> None:
 def test_quote_missing_from_source(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(
         "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
-    with pytest.raises(BankError, match="a.yaml:4:5: source quote of 'q' is not in the source text"):
+    with pytest.raises(BankError, match="a.yaml:4:66: source quote of 'q' is not in the source text"):
         bank.load_bank(tmp_path, "The text says something else.")
 
 
@@ -128,8 +194,20 @@ def test_curated_bank_covers_the_text() -> None:
         assert name in answers, f"nothing asks about {name}"
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab:- \n'\"[]{}#!&*|>%@`\t1é")), max_size=80))
+FRAGMENTS = ["&a ", "*a", "&b ", "*b", "[", "]", "{", "}", ", ", ": ", "- ", "\n", "\n  ", "x", "!!str ", "<<: ", "? "]
+# Well-formed flow values with anchors and aliases, often pointing at their own parent: `k: &a [x, *a]`.
+ANCHORED = st.recursive(
+    st.sampled_from(["x", "*a", "*b"]),
+    lambda inner: st.one_of(st.lists(inner, max_size=3).map(lambda v: f"[{', '.join(v)}]"),
+                            st.lists(inner, max_size=2).map(lambda v: "{" + ", ".join(f"k{i}: {x}" for i, x in enumerate(v)) + "}"),
+                            st.tuples(st.sampled_from(["&a ", "&b "]), inner).map("".join)),
+    max_leaves=8,
+).map(lambda value: f"k: {value}\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=st.sampled_from(list("ab:- \n'\"[]{}#!&*|>%@`\t1é")), max_size=80),
+                 st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join), ANCHORED))
 def test_any_text_loads_or_fails_with_a_located_message(text: str) -> None:
     try:
         yamltext.load(text)
@@ -149,7 +227,8 @@ def yamlish(draw: st.DrawFn) -> str:
         indent = " " * draw(st.sampled_from([0, 2, 4, 6]))
         key = draw(st.sampled_from(FIELDS))
         value = draw(st.one_of(st.sampled_from(["", "no", "1930-07-03", "10:10", "010", "[a, b]", "- x", "{", "!!python/name:os.system",
-                                                "typed", "date", "\"[[x]]\"", "according to the text"]),
+                                                "typed", "date", "\"[[x]]\"", "according to the text",
+                                                "&x [a, b]", "*x", "&x x", "[*x, *x]", "&y {k: *x}", "&x [*x]", "a [[ ]] b"]),
                                st.text(max_size=12)))
         lines.append(f"{indent}{'- ' if draw(st.booleans()) else ''}{key}: {value}")
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
@@ -41,6 +42,66 @@ def test_check_lists_every_problem_and_fails(runner: FlaskCliRunner, tmp_path: P
     assert result.exit_code == 1
     assert f"{tmp_path.name}/tab.yaml:4:1: tab character: indent with spaces" in result.output
     assert f"{tmp_path.name}/unknown-field.yaml:7:5: questions.0.answr: unknown field 'answr' (did you mean 'answer'?)" in result.output
+
+
+def test_check_reads_every_folder_and_file_given(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "q2")
+    (tmp_path / "b1").mkdir()
+    shutil.copy(DATA / "bad" / "unknown-field.yaml", tmp_path / "b1" / "unknown-field.yaml")
+    shutil.copy(DATA / "bad" / "tab.yaml", tmp_path / "tab.yaml")
+    result = runner.invoke(args=["questions", "check", str(tmp_path / "q2"), str(tmp_path / "b1"), str(tmp_path / "tab.yaml")])
+    assert result.exit_code == 1
+    assert "b1/unknown-field.yaml:7:5: questions.0.answr: unknown field 'answr' (did you mean 'answer'?)" in result.stderr
+    assert f"{tmp_path.name}/tab.yaml:4:1: tab character: indent with spaces" in result.stderr
+    assert "2 errors: nothing can be synced" in result.stderr
+
+
+def test_check_accepts_a_file(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["questions", "check", str(DATA / "bank" / "founding.yaml")])
+    assert result.exit_code == 0 and result.stdout.startswith("OK: 1 decks, ")
+
+
+def test_checking_one_file_of_the_bank_draws_distractors_from_all_of_it(app: Flask, runner: FlaskCliRunner) -> None:
+    app.config["QUESTIONS_DIR"] = str(ROOT / "questions")
+    result = runner.invoke(args=["questions", "check", str(ROOT / "questions" / "founding.yaml")])
+    assert result.exit_code == 0 and "warning" not in result.output
+
+
+def test_check_reads_yml_files(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    shutil.copy(DATA / "bad" / "tab.yaml", tmp_path / "bank" / "extra.yml")
+    result = runner.invoke(args=["questions", "check", str(tmp_path / "bank")])
+    assert result.exit_code == 1 and "bank/extra.yml:4:1: tab character: indent with spaces" in result.stderr
+
+
+def test_check_warns_when_the_source_text_is_missing(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
+    app.config["SOURCE_TEXT"] = str(tmp_path / "nonexistent.txt")
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert f"warning: source text {tmp_path / 'nonexistent.txt'} not found: quotes were not checked" in result.stderr
+    assert result.stdout.rstrip().endswith("; 1 warning")
+
+
+def test_check_reports_a_bad_quote_at_its_line(app: Flask, runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - id: q\n    kind: typed\n    category: place\n    prompt: P?\n"
+        "    answer: X\n    source: Not in it\n")
+    (tmp_path / "source.txt").write_text("The text says something else.")
+    app.config["SOURCE_TEXT"] = str(tmp_path / "source.txt")
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 1 and "a.yaml:9:5: source quote of 'q' is not in the source text" in result.stderr
+
+
+def test_schema_accepts_what_editors_type_as_numbers() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    document = {"deck": "a", "title": 1930, "tags": [1930], "questions": [
+        {"id": 1930, "kind": "choice", "category": "date", "prompt": "When?", "answer": 1930,
+         "alternatives": [True], "distractors": [1931, 1932, 1933]}]}
+    jsonschema.validate(document, json.loads(schema_text()))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**document, "questions": [{**document["questions"][0], "kind": 1}]}, json.loads(schema_text()))
 
 
 def test_sync_is_idempotent(runner: FlaskCliRunner) -> None:

@@ -140,6 +140,11 @@ def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) ->
         with app.app_context():
             last = importer.last_sync(db.get_session())
             assert not last.is_ok and "tab character" in last.report["problems"][0]
+        path.unlink()  # a .yml file is a bank file too, and its edits are picked up the same way
+        path.with_suffix(".yml").write_text(good.replace("Founding, renamed", "Founding, now .yml"), encoding="utf-8")
+        assert "Founding, now .yml" in client.get("/decks").text
+        path.with_suffix(".yml").write_text(good.replace("Founding, renamed", "Founding, edited .yml"), encoding="utf-8")
+        assert "Founding, edited .yml" in client.get("/decks").text
     finally:
         engine = db.engine_of(app)
         db.Base.metadata.drop_all(engine)

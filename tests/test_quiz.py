@@ -56,6 +56,13 @@ def test_date_distractors_have_the_answers_precision(seed: int, item: Item) -> N
         assert abs(value.first_day.year - want.first_day.year) <= 45
 
 
+def test_date_distractors_are_shown_like_answers() -> None:
+    item = Item(key="q", deck="d", kind=Kind.CHOICE, category=Category.DATE, prompt="When?", answer="1930-07-03",
+                distractors=("July 4, 1930", "1930-07-05", "6th of July 1930"))
+    shown = quiz.pick_distractors(item, [item], random.Random(0))
+    assert sorted(shown) == ["4 July 1930", "5 July 1930", "6 July 1930"]
+
+
 @st.composite
 def banks(draw: st.DrawFn) -> list[Item]:
     """Random banks: answers drawn from a small alphabet so near-duplicates are common."""
