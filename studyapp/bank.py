@@ -119,13 +119,15 @@ class Bank:
 
 
 def normalize_quote(text: str) -> str:
-    """Fold what a citation may differ in: quote styles, dashes and runs of spaces."""
+    """Fold what a citation may differ in: double quote marks (dropped), apostrophe styles, dashes, runs of spaces."""
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_QUOTE_FOLD)
-    return re.sub(r"\s+", " ", text).strip().strip('"').strip()
+    return re.sub(r"\s+", " ", text).strip()
 
 
-_QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-"})
+# A quote may leave out the text's own quote marks (or add its own): double quotes of any style are dropped.
+_QUOTE_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": None, "\u201d": None, '"': None,
+                             "\u00ab": None, "\u00bb": None, "\u2014": "-", "\u2013": "-"})
 
 
 def load_bank(paths: Path | Sequence[Path], source_text: str | None = None) -> Bank:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,20 @@ def test_quote_missing_from_source(tmp_path: Path) -> None:
         "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
     with pytest.raises(BankError, match="a.yaml:4:66: source quote of 'q' is not in the source text"):
         bank.load_bank(tmp_path, "The text says something else.")
+
+
+@pytest.mark.parametrize("quote", [
+    "He stated: Drawing on this lesson we regard it",  # the text's own quote marks left out
+    '"Drawing on this lesson"',  # straight quotes where the text has curly ones
+    "the Korean people’s   anti-Japanese struggles",  # runs of spaces; curly or straight apostrophe
+    "the Korean people's anti-Japanese struggles",
+    "on June 30-July 2, 1930",  # a hyphen for the text's en dash
+])
+def test_quote_marks_and_spaces_aside_a_quote_is_found(tmp_path: Path, quote: str) -> None:
+    source = "He stated: “Drawing on this lesson we regard it.” Of the Korean people’s anti-Japanese struggles, on June 30–July 2, 1930."
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - id: q\n    kind: typed\n    category: place\n"
+                                     f"    prompt: P?\n    answer: X\n    source: {json.dumps(quote)}\n", encoding="utf-8")
+    assert [item.key for item in bank.load_bank(tmp_path, source).items] == ["q"]
 
 
 @pytest.mark.skipif(not SOURCE.exists(), reason=f"source text not found at {SOURCE}")
