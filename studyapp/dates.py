@@ -176,7 +176,8 @@ def parse_text(text: str) -> DateValue | None:
 def _clean(text: str) -> str:
     text = text.strip().lower().replace(",", " ").replace("\u2019", "'")
     text = _ORDINAL.sub(r"\1", text)
-    text = re.sub(r"\b(?:on|in|of|the year|between)\b", " ", text)
+    text = re.sub(r"\b(?:on|in|of|the year|the|between)\b", " ", text)
+    text = re.sub(r"\b(\d{1,2})-([a-z]{3,9}\.?)-(\d{4})\b", r"\1 \2 \3", text)  # 3-Jul-1930
     text = re.sub(r"\band\b", " to ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -217,9 +218,13 @@ def _parse_single(text: str) -> DateValue:
         month, year = _month(words[0]), words[1]
         if month and year.isdigit() and len(year) == 4:
             return make(int(year), month)
+        if _month(words[1]) and words[0].isdigit() and len(words[0]) == 4:  # 1930 July
+            return make(int(words[0]), _month(words[1]))
     if len(words) == 3:
         day_first = _month(words[1])
         month_first = _month(words[0])
+        if day_first and len(words[0]) == 4 and words[0].isdigit() and words[2].isdigit():  # 1930 July 3
+            return make(int(words[0]), day_first, int(words[2]))
         if day_first and words[0].isdigit() and words[2].isdigit():
             return make(int(words[2]), day_first, int(words[0]))
         if month_first and words[1].isdigit() and words[2].isdigit():
