@@ -67,6 +67,18 @@ def live_questions(session: Session) -> list[Item]:
     return [Item.from_dict(data) for data in rows]
 
 
+def _order_with(item: Item, pool: list[Item]) -> quiz.QuizQuestion | None:
+    """A chronology question this dated fact takes part in, with other dated facts of the bank; None if it takes none."""
+    if not (item.date and item.event):
+        return None
+    others = [other for other in pool if (other.fact or other.key) != (item.fact or item.key)]
+    for seed in range(50):  # build_order picks facts at random: find a draw that includes this one
+        order = quiz.build_order([item, *others], random.Random(seed))
+        if order is not None and (item.fact or item.key) in order.keys:
+            return order
+    return None
+
+
 def preview(session: Session, key: str) -> Preview:
     """The forms a question is asked in (with the options the generator picks) and learners' answers to it."""
     data = session.scalar(select(Question.data).where(Question.key == key, Question.is_retired.is_(False)))
@@ -79,14 +91,18 @@ def preview(session: Session, key: str) -> Preview:
         forms.append(quiz.ask(item, pool, random.Random(0)))
     else:
         choice = quiz.pick_distractors(item, pool, random.Random(0))
-        if len(choice) == quiz.OPTIONS - 1 and item.kind in (Kind.CHOICE, Kind.FACT):
+        can_choose = len(choice) == quiz.OPTIONS - 1 and item.kind in (Kind.CHOICE, Kind.FACT)
+        if can_choose:
             options = [quiz.option_text(item.answer_text), *(quiz.option_text(d) for d in choice)]
             random.Random(0).shuffle(options)
             forms.append(quiz.QuizQuestion("choice", item.prompt, (item.key,), item.category.value,
                                            quiz.option_text(item.answer_text), options=tuple(options)))
-        if item.kind != Kind.CHOICE:
+        if item.kind != Kind.CHOICE or not can_choose:  # a choice question short of options is asked typed
             forms.append(quiz.QuizQuestion("typed", item.prompt, (item.key,), item.category.value, item.answer_text,
                                            typed_answer=item.answer, alternatives=item.alternatives))
+        order = _order_with(item, pool)
+        if order is not None:
+            forms.append(order)
     answered = session.execute(select(QuizItem.payload, QuizItem.response, QuizItem.is_correct).where(
         QuizItem.question_key == key, QuizItem.answered_at.is_not(None))).all()
     picks: Counter[str] = Counter()

@@ -73,6 +73,10 @@ def test_preview_shows_each_form_and_the_distractors_learners_pick(app: Flask, c
     assert "<td>6</td>\n          <td>33%</td>" in overview
     page = client.get("/instructor/questions/src-formed").text
     assert "As a typed answer" in page and "As a flashcard" in page
+    # a dated fact also takes part in chronology questions: the preview shows one that includes it
+    assert "As a chronology question, with other dated facts" in page
+    assert "Society for Rallying Comrades" in page.split("As a chronology question")[1].split("As a flashcard")[0]
+    assert "As a chronology question" not in client.get("/instructor/questions/tuman-river").text
     assert client.get("/instructor/questions/nope").status_code == 404
 
 
