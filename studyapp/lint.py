@@ -16,7 +16,7 @@ MIN_DISTRACTORS = quiz.OPTIONS - 1
 
 
 def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem]:
-    """Questions without a source, and questions whose multiple choice lacks plausible distractors.
+    """Questions without a source, questions whose multiple choice lacks plausible distractors or gives its answer away.
 
     Distractors are drawn from `pool` (the whole bank's items) when only part of the bank is checked.
     """
@@ -34,4 +34,16 @@ def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem
                     f"'{item.key}' has only {count} plausible distractor{'s' if count != 1 else ''} for multiple choice "
                     f"(needs {MIN_DISTRACTORS}): add 'distractors' or more {item.category.value} answers",
                     is_warning=True))
+            elif item.distractors and _stands_out_by_length(item):
+                found.append(Problem(
+                    item.file, item.line, item.column,
+                    f"'{item.key}': the answer is much longer than all its distractors, so a learner can pick it "
+                    "by its length alone: give at least one distractor about as long", is_warning=True))
     return sorted(found)
+
+
+def _stands_out_by_length(item: Item) -> bool:
+    """The instructor's distractors are all far shorter than the answer (the right option is the long one)."""
+    answer = len(quiz.option_text(item.answer_text))
+    longest = max(len(quiz.option_text(d)) for d in item.distractors)
+    return answer >= 12 and answer > 1.5 * longest

@@ -30,6 +30,18 @@ def test_question_without_source_is_a_warning(runner: FlaskCliRunner, tmp_path: 
     assert f"{tmp_path.name}/a.yaml:4:5: warning: 'q' has no source: cite the sentence it rests on" in result.stderr
 
 
+def test_an_answer_far_longer_than_its_distractors_is_a_warning(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - id: q\n    kind: choice\n    category: organization\n    prompt: P?\n"
+        "    answer: grass-roots organizations\n    distractors: [youth leagues, army units, trade unions]\n    source: S\n")
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (f"{tmp_path.name}/a.yaml:4:5: warning: 'q': the answer is much longer than all its distractors, so a learner "
+            "can pick it by its length alone") in result.stderr
+    (tmp_path / "a.yaml").write_text((tmp_path / "a.yaml").read_text().replace("army units", "underground study circles"))
+    assert "by its length alone" not in runner.invoke(args=["questions", "check", str(tmp_path)]).stderr
+
+
 def test_curated_bank_has_no_warnings(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["questions", "check", str(ROOT / "questions")])
     assert result.exit_code == 0 and "warning" not in result.output
