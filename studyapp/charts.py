@@ -57,6 +57,8 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], last_day: date, 
     ]
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
         parts.append(f'<text class="axis" x="0" y="{row * (CELL + CELL_GAP) + CELL}">{name}</text>')
+    for week, label in _month_labels(first_day, weeks):
+        parts.append(f'<text class="axis" x="{30 + week * (CELL + CELL_GAP)}" y="{7 * (CELL + CELL_GAP) + 12}">{label}</text>')
     day = first_day
     while day <= last_day:
         week = (day - first_day).days // 7
@@ -68,6 +70,18 @@ def heatmap(chart_id: str, title: str, counts: dict[date, int], last_day: date, 
         day += timedelta(days=1)
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _month_labels(first_day: date, weeks: int) -> list[tuple[int, str]]:
+    """(week column, "Jul") under the first week of each month; none crowded against the next one."""
+    labels: list[tuple[int, str]] = []
+    for week in range(weeks):
+        start = first_day + timedelta(days=7 * week)
+        if week == 0 or start.month != (start - timedelta(days=7)).month:
+            labels.append((week, f"{start:%b}"))
+    if len(labels) > 1 and labels[1][0] - labels[0][0] < 3:
+        labels.pop(0)  # a partial first month: its label would overlap the next
+    return labels
 
 
 def streak(counts: dict[date, int], today: date) -> int:

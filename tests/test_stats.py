@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from flask import Flask
@@ -48,6 +49,9 @@ def test_streak_and_charts() -> None:
     assert charts.streak({**counts, today: 1}, today) == 4
     svg = charts.heatmap("c", "Reviews <per> day", counts, today)
     assert "Reviews &lt;per&gt; day" in svg and 'role="img"' in svg and "8 reviews on 4 of the days" in svg
+    months = [m for m in re.findall(r'<text class="axis" x="\d+" y="\d+">([A-Z][a-z]{2})</text>', svg)
+              if m not in ("Mon", "Wed", "Fri")]
+    assert months == ["Jun", "Jul", "Aug", "Sep", "Oct", "Nov"]  # 26 weeks to 29 Nov 2026, one label per month
     bars = charts.bar_chart("f", "Due", [("29 Nov", 3), ("30 Nov", 0)], "3 cards")
     assert bars.count("<rect") == 2 and "<desc id=\"f-desc\">3 cards</desc>" in bars
 
