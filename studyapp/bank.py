@@ -138,13 +138,16 @@ def load_bank(paths: Path | Sequence[Path], source_text: str | None = None) -> B
     files, problems = bank_files([paths] if isinstance(paths, Path) else paths)
     decks: list[Deck] = []
     items: list[Item] = []
+    declared: list[Item] = []  # the ids of files with problems: they still clash with the ids of other files
     for position, (path, root) in enumerate(files):
         deck, file_items, file_problems = load_file(path, position, root, source_text)
         problems.extend(file_problems)
         if deck is not None:
             decks.append(deck)
             items.extend(file_items)
-    problems.extend(_check_across(decks, items))
+        else:
+            declared.extend(_declared_ids(path, root))
+    problems.extend(_check_across(decks, items, declared))
     if problems:
         raise BankError(problems)
     return Bank(tuple(decks), tuple(items))
@@ -179,18 +182,20 @@ def load_file(path: Path, position: int = 0, root: Path | None = None,
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
         return None, [], [Problem(name, line, 1, "the file is not UTF-8 text: save it as UTF-8")]
-    try:
-        document = yamltext.load(text)
-    except yamltext.YamlProblem as problem:
-        return None, [], [Problem(name, problem.mark.line, problem.mark.column, problem.message)]
+    document = yamltext.load(text)
+    problems = [Problem(name, p.mark.line, p.mark.column, p.message) for p in document.problems]
     if document.value is None:
-        return None, [], [Problem(name, 1, 1, "the file is empty: it needs deck, title and questions or facts")]
+        return None, [], problems or [Problem(name, 1, 1, "the file is empty: it needs deck, title and questions or facts")]
     if not isinstance(document.value, dict):
-        return None, [], [Problem(name, 1, 1, "the file must be a mapping (deck:, title:, questions:), not a list or a value")]
+        return None, [], [*problems, Problem(name, 1, 1, "the file must be a mapping (deck:, title:, questions:), not a list or a value")]
     try:
         model = DeckFile.model_validate(document.value)
     except pydantic.ValidationError as error:
-        return None, [], [_problem(name, document, e) for e in error.errors()]
+        spoiled = [p.path for p in document.problems if p.path is not None]  # values a YAML problem already explains
+        found = [_problem(name, document, e) for e in error.errors() if not _within(_location(e), spoiled)]
+        return None, [], [*problems, *found]
+    if problems:  # the YAML had problems that left the rest readable: all of it was checked, none of it loads
+        return None, [], problems
     if model.deck != path.stem:
         mark = document.mark(("deck",))
         return None, [], [Problem(name, mark.line, mark.column, f"deck '{model.deck}' must match the file name '{path.stem}'")]
@@ -221,8 +226,16 @@ def _display_path(path: Path, root: Path | None) -> str:
         return str(path)
 
 
+def _location(error: dict) -> tuple:
+    return tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+
+
+def _within(loc: tuple, paths: list[tuple]) -> bool:
+    return any(loc[: len(path)] == path for path in paths)
+
+
 def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    loc = _location(error)
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, schema.FieldProblem):  # a whole-question check blaming one field: point at it
         loc = (*loc, *cause.path)
@@ -300,7 +313,25 @@ def _tags(deck_tags: Iterable[str], own: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*deck_tags, *own]))
 
 
-def _check_across(decks: list[Deck], items: list[Item]) -> list[Problem]:
+def _declared_ids(path: Path, root: Path | None) -> list[Item]:
+    """The ids a file that did not load declares, as bare items carrying only a key and a place."""
+    try:
+        document = yamltext.load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+    found: list[Item] = []
+    if isinstance(document.value, dict):
+        for part in ("questions", "facts"):
+            entries = document.value.get(part)
+            for index, entry in enumerate(entries if isinstance(entries, list) else []):
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    mark = document.mark((part, index))
+                    found.append(Item(key=entry["id"], deck="", kind=Kind.TYPED, category=Category.PLACE, prompt="",
+                                      answer="", file=_display_path(path, root), line=mark.line, column=mark.column))
+    return found
+
+
+def _check_across(decks: list[Deck], items: list[Item], declared: Sequence[Item] = ()) -> list[Problem]:
     problems: list[Problem] = []
     seen_decks: dict[str, Deck] = {}
     for deck in decks:
@@ -308,7 +339,7 @@ def _check_across(decks: list[Deck], items: list[Item]) -> list[Problem]:
             problems.append(Problem(deck.file, 1, 1, f"deck '{deck.key}' is also declared in {seen_decks[deck.key].file}"))
         seen_decks[deck.key] = deck
     seen: dict[str, Item] = {}
-    for item in items:
+    for item in sorted([*items, *declared], key=lambda i: (i.file, i.line)):
         other = seen.get(item.key)
         if other is not None:  # the two directions of one fact have distinct keys, so any repeat is a clash
             problems.append(Problem(item.file, item.line, item.column, f"id '{item.key}' is already used at {other.file}:{other.line}"))

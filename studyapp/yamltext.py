@@ -40,10 +40,12 @@ class Mark:
 
 @dataclass
 class Document:
-    """The plain Python value of one YAML file and the position of each of its parts."""
+    """The plain Python value of one YAML file, the position of each of its parts, and its problems."""
 
     value: object
     marks: dict[Path, Mark] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+    anchors: int = 0  # anchors and aliases seen (the first is a problem; the others are counted into it)
 
     def mark(self, path: Path) -> Mark:
         """The position of the value at `path`, or of its nearest ancestor."""
@@ -55,55 +57,87 @@ class Document:
 class YamlProblem(ValueError):
     """The text is not YAML this app accepts; carries where."""
 
-    def __init__(self, message: str, mark: Mark) -> None:
+    def __init__(self, message: str, mark: Mark, path: Path | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.mark = mark
+        self.path = path  # the value it spoils, whose own validation errors would only repeat it
+
+
+_ANCHOR = "anchors and aliases (&x, *x) are not allowed in a bank file: write the value out"
 
 
 def load(text: str) -> Document:
-    """Parse one YAML document into strings, lists and dicts; raises YamlProblem."""
-    if "\t" in text:
-        line = text[: text.index("\t")].count("\n") + 1
-        column = text.index("\t") - (text.rfind("\n", 0, text.index("\t")) + 1) + 1
-        raise YamlProblem("tab character: indent with spaces", Mark(line, column))
+    """Parse one YAML document into strings, lists and dicts, collecting every problem found on the way.
+
+    Problems that leave the rest readable (a duplicate key, a tag, an anchor) are collected and reading
+    goes on, so an instructor sees them all at once; a syntax error, tab indentation or nesting too deep
+    ends the reading (the value is then None). Never raises.
+    """
     document = Document(None)
+    tabs = [Mark(number, line.index("\t") + 1) for number, line in enumerate(text.split("\n"), 1)
+            if "\t" in line[: len(line) - len(line.lstrip(" \t"))]]  # a tab in the indentation; elsewhere YAML allows it
+    if tabs:
+        document.problems = [YamlProblem("tab character: indent with spaces", mark) for mark in tabs]
+        return document
     try:
         events = yaml.parse(text, Loader=_Loader)
         next(events)  # StreamStart
         event = next(events)
         if isinstance(event, yaml.DocumentStartEvent):
-            document.value = _build(next(events), events, (), document.marks, 0)
+            document.value = _build(next(events), events, (), document, 0)
             next(events)  # DocumentEnd
             event = next(events)
             if isinstance(event, yaml.DocumentStartEvent):
                 raise YamlProblem("a bank file holds one YAML document: remove the second '---'", _mark(event))
+    except YamlProblem as problem:
+        document.value = None
+        document.problems.append(problem)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
-        raise YamlProblem(f"YAML syntax error: {error.problem or error.context}", where) from None
+        line = text.split("\n")[where.line - 1] if where.line <= text.count("\n") + 1 else ""
+        hint = " (this line has a tab character: use spaces)" if "\t" in line else ""
+        document.value = None
+        document.problems.append(YamlProblem(f"YAML syntax error: {error.problem or error.context}{hint}", where))
     except yaml.YAMLError as error:
-        raise YamlProblem(f"YAML error: {error}", Mark(1, 1)) from None
+        document.value = None
+        document.problems.append(YamlProblem(f"YAML error: {error}", Mark(1, 1)))
     return document
+
+
+def _anchor_problem(document: Document, event: yaml.Event, path: Path) -> None:
+    """Report the first anchor or alias of a file; count the others into its message rather than list them all."""
+    document.anchors += 1
+    if document.anchors == 1:
+        document.problems.append(YamlProblem(_ANCHOR, _mark(event), path))
+        return
+    first = next(p for p in document.problems if p.message.startswith(_ANCHOR))
+    first.message = f"{_ANCHOR} ({document.anchors - 1} more in this file)"
+    first.path = ()  # the file's values are no longer what was written: their own errors would mislead
 
 
 def _mark(event: yaml.Event) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
-def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, marks: dict[Path, Mark], depth: int) -> object:
+def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, document: Document, depth: int) -> object:
     """The value that starts with `event`, built straight from the parser's events.
 
     No composer in between: an alias could point at its own parent (endless recursion) or be
     expanded exponentially ("billion laughs"), and libyaml's composer crashes on very deep
-    nesting, so anchors and aliases are refused and nesting is capped as the events arrive.
+    nesting, so aliases are never followed and nesting is capped as the events arrive.
     """
-    if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-        raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out", _mark(event))
+    if isinstance(event, yaml.AliasEvent):
+        _anchor_problem(document, event, path)
+        return None
+    if event.anchor is not None:
+        _anchor_problem(document, event, path)
     tag = event.tag
     if tag is not None and (tag.startswith("tag:yaml.org,2002:python/") or tag.startswith("!")):
-        raise YamlProblem(f"tag {tag} is not allowed: write plain values", _mark(event))
-    marks[path] = _mark(event)
+        document.problems.append(YamlProblem(f"tag {tag} is not allowed: write plain values", _mark(event), path))
+        tag = None
+    document.marks[path] = _mark(event)
     if isinstance(event, yaml.ScalarEvent):
         value = event.value
         if value in _NULLS and (tag == _NULL if tag is not None else event.implicit[0]):
@@ -116,28 +150,31 @@ def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, marks: d
         for item in events:
             if isinstance(item, yaml.SequenceEndEvent):
                 return items
-            items.append(_build(item, events, (*path, len(items)), marks, depth + 1))
+            items.append(_build(item, events, (*path, len(items)), document, depth + 1))
     result: dict[str, object] = {}
     for key_event in events:
         if isinstance(key_event, yaml.MappingEndEvent):
             break
-        if not isinstance(key_event, yaml.ScalarEvent):
-            if isinstance(key_event, yaml.AliasEvent):
-                raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out",
-                                  _mark(key_event))
-            raise YamlProblem("a key must be plain text", _mark(key_event))
-        key = key_event.value
-        if key_event.anchor is not None:
-            raise YamlProblem("anchors and aliases (&x, *x) are not allowed in a bank file: write the value out",
-                              _mark(key_event))
-        if key == "<<":
-            raise YamlProblem("merge keys (<<) are not supported: write the fields out", _mark(key_event))
-        if key in result:
-            first = marks[(*path, key)]
-            raise YamlProblem(
-                f"duplicate key '{key}' (first at line {first.line}): YAML would keep only the last",
-                _mark(key_event),
-            )
-        result[key] = _build(next(events), events, (*path, key), marks, depth + 1)
-        marks[(*path, key)] = _mark(key_event)
+        value_path: Path | None = None
+        if isinstance(key_event, yaml.AliasEvent) or key_event.anchor is not None:
+            _anchor_problem(document, key_event, path)
+            if not isinstance(key_event, (yaml.AliasEvent, yaml.ScalarEvent)):
+                _build(key_event, events, (*path, "?"), document, depth + 1)  # read past it
+        elif not isinstance(key_event, yaml.ScalarEvent):
+            document.problems.append(YamlProblem("a key must be plain text", _mark(key_event), path))
+            _build(key_event, events, (*path, "?"), document, depth + 1)  # read past it
+        elif key_event.value == "<<":
+            document.problems.append(YamlProblem("merge keys (<<) are not supported: write the fields out",
+                                                 _mark(key_event), path))
+        elif key_event.value in result:
+            first = document.marks[(*path, key_event.value)]
+            document.problems.append(YamlProblem(
+                f"duplicate key '{key_event.value}' (first at line {first.line}): YAML would keep only the last",
+                _mark(key_event)))
+        else:
+            value_path = (*path, key_event.value)
+        value = _build(next(events), events, value_path or (*path, "?"), document, depth + 1)
+        if value_path is not None:  # a key with a problem: its value is read past, not kept
+            result[key_event.value] = value
+            document.marks[value_path] = _mark(key_event)
     return result

@@ -142,9 +142,8 @@ def test_every_path_given_is_checked(tmp_path: Path) -> None:
     ("{a: " * 2000 + "x" + "}" * 2000 + "\n", (1, 41)),
 ])
 def test_aliases_and_deep_nesting_are_located_problems(text: str, where: tuple[int, int]) -> None:
-    with pytest.raises(yamltext.YamlProblem) as raised:
-        yamltext.load(text)
-    assert (raised.value.mark.line, raised.value.mark.column) == where
+    problem = yamltext.load(text).problems[0]
+    assert (problem.mark.line, problem.mark.column) == where
 
 
 def test_one_bad_file_loads_nothing(tmp_path: Path) -> None:
@@ -162,6 +161,20 @@ def test_id_used_twice_across_files(tmp_path: Path) -> None:
     with pytest.raises(BankError) as raised:
         bank.load_bank(tmp_path)
     assert str(raised.value) == f"{tmp_path.name}/b.yaml:5:5: id 'q' is already used at {tmp_path.name}/a.yaml:4"
+
+
+def test_a_file_with_problems_still_has_its_ids_checked(tmp_path: Path) -> None:
+    """Every mistake at once: a file that fails for one reason is still checked for clashing ids."""
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X}\n")
+    (tmp_path / "b.yaml").write_text("deck: b\ntitle: B\nquestions:\n  - {id: q, kind: typed, category: plaice, prompt: P?, answer: Y}\n"
+                                     "  - {id: r, kind: typed, category: place, prompt: P?, answer: Y}\n"
+                                     "  - {id: r, kind: typed, category: place, prompt: P?, answer: Z}\n")
+    with pytest.raises(BankError) as raised:
+        bank.load_bank(tmp_path)
+    messages = [str(p).removeprefix(f"{tmp_path.name}/") for p in raised.value.problems]
+    assert len(messages) == 3 and messages[1].startswith("b.yaml:4:26: questions.0.category: Input should be")
+    assert [messages[0], messages[2]] == [f"b.yaml:4:5: id 'q' is already used at {tmp_path.name}/a.yaml:4",
+                                          f"b.yaml:6:5: id 'r' is already used at {tmp_path.name}/b.yaml:5"]
 
 
 def test_quote_missing_from_source(tmp_path: Path) -> None:
@@ -224,9 +237,7 @@ ANCHORED = st.recursive(
 @given(st.one_of(st.text(alphabet=st.sampled_from(list("ab:- \n'\"[]{}#!&*|>%@`\t1é")), max_size=80),
                  st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join), ANCHORED))
 def test_any_text_loads_or_fails_with_a_located_message(text: str) -> None:
-    try:
-        yamltext.load(text)
-    except yamltext.YamlProblem as problem:
+    for problem in yamltext.load(text).problems:
         assert problem.mark.line >= 1 and problem.mark.column >= 1 and problem.message
 
 
