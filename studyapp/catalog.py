@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from studyapp import anki
@@ -82,7 +82,11 @@ def check_filter(session: Session, chosen: ExportFilter) -> None:
 
 def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | None = None,
                      now: datetime | None = None) -> Iterator[anki.AnkiNote]:
-    """The bank's notes (or, with learner_id, the notes of that learner's cards), streamed in bank order."""
+    """The bank's notes (or, with learner_id, the notes of that learner's card list), streamed in bank order.
+
+    A learner's notes are those of the cards reviews.list_cards shows: studied or suspended, never the
+    untouched new cards that ensure_cards creates for the whole bank.
+    """
     query = (select(Question.data, Deck.title).join(Deck)
              .where(Question.is_retired.is_(False), Deck.is_retired.is_(False))
              .order_by(Deck.position, Question.id))
@@ -91,7 +95,8 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
     if chosen.category is not None:
         query = query.where(Question.category == chosen.category)
     if learner_id is not None:
-        query = query.join(Card, Card.question_id == Question.id).where(Card.learner_id == learner_id)
+        query = query.join(Card, Card.question_id == Question.id).where(
+            Card.learner_id == learner_id, or_(Card.reps > 0, Card.is_suspended.is_(True)))
         if chosen.due_only:
             query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False))
         if chosen.leeches_only:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,6 +32,17 @@ class Queue:
     card: Card | None
     next_due: datetime | None
     due_tomorrow: int
+    learning_now: int
+
+    @property
+    def due_now(self) -> int:
+        """Cards that can be reviewed right now (learning cards due later today are left out)."""
+        return self.new + self.learning_now + self.review
+
+    @property
+    def later_today(self) -> int:
+        """Learning cards that come due later today."""
+        return self.learning - self.learning_now
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,7 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     new_cap = max(learner.new_per_day - _done_today(session, learner.id, start, "new"), 0)
     review_left, new_left = _count(session, reviews, review_cap), _count(session, new, new_cap)
     learning_today = _count(session, learning.where(Card.due < end))
+    learning_now = _count(session, learning.where(Card.due <= now))
     card = session.scalar(learning.where(Card.due <= now).order_by(Card.due, Card.id).limit(1))
     if card is None and review_left:
         card = session.scalar(reviews.order_by(Card.due, Card.id).limit(1))
@@ -127,7 +139,7 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
         card = session.scalar(new.order_by(Card.id).limit(1))
     next_due = session.scalar(learning.with_only_columns(Card.due).order_by(Card.due).limit(1))
     tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
-    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow)
+    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now)
 
 
 def get_card(session: Session, learner_id: int, card_id: int) -> Card:
@@ -180,23 +192,46 @@ def rate(session: Session, learner: Learner, card_id: int, version: int, rating:
     return RateResult(True, card, became_leech)
 
 
+def _last_undoable(session: Session, learner_id: int) -> ReviewLog | None:
+    return session.scalar(select(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review",
+                                                  ReviewLog.is_undone.is_(False))
+                          .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+
+
+def can_undo(session: Session, learner_id: int) -> bool:
+    """Whether the learner has a rating that Undo would take back."""
+    return _last_undoable(session, learner_id) is not None
+
+
 def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
-    """Put the card of the learner's last rating back as it was; the log entry is marked undone."""
-    log = session.scalar(select(ReviewLog).where(ReviewLog.learner_id == learner.id, ReviewLog.origin == "review",
-                                                 ReviewLog.is_undone.is_(False))
-                         .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+    """Put the card of the learner's last rating back as it was; the log entry is marked undone.
+
+    Raises InvalidInput when there is nothing to undo, when a quiz answer moved the card since, and when
+    another request undid (or changed) the same rating first.
+    """
+    log = _last_undoable(session, learner.id)
     if log is None:
-        raise InvalidInput("There is nothing to undo.")
+        raise InvalidInput("Nothing to undo.")
     later = session.scalar(select(func.count()).select_from(ReviewLog).where(
         ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
     if later:
         raise InvalidInput("That card has changed since (a quiz answer); it can no longer be undone.")
+    lost_race = InvalidInput("That rating was already undone (in another tab, or by a double click).")
+    # Claimed with a conditional write, so two simultaneous undos never both restore it.
+    claimed = session.execute(update(ReviewLog).where(ReviewLog.id == log.id, ReviewLog.is_undone.is_(False))
+                              .values(is_undone=True, undone_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount == 0:
+        session.rollback()
+        raise lost_race
     card = get_card(session, learner.id, log.card_id)
     before = dict(log.state_before)
     card.is_leech, card.is_suspended = bool(before.pop("is_leech")), bool(before.pop("is_suspended"))
     _apply(card, CardState.from_dict(before))
-    log.is_undone, log.undone_at = True, now
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:  # the card changed since it was read: leave both as they are
+        session.rollback()
+        raise lost_race from None
     return card
 
 
@@ -231,14 +266,24 @@ def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str
     return moved
 
 
+def _listed_cards(learner_id: int) -> Select:
+    """The card list's rule: live cards the learner has studied or suspended (a new card can be suspended too)."""
+    return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False),
+                                              or_(Card.reps > 0, Card.is_suspended.is_(True)))
+            .options(joinedload(Card.question)).order_by(Card.due, Card.id))
+
+
 def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False) -> list[Card]:
-    """The learner's studied cards (or leeches), soonest due first."""
-    query = (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False),
-                                               Card.reps > 0)
-             .options(joinedload(Card.question)).order_by(Card.due))
+    """The learner's studied or suspended cards (or only leeches), soonest due first."""
+    query = _listed_cards(learner_id)
     if leeches_only:
         query = query.where(Card.is_leech.is_(True))
     return list(session.scalars(query))
+
+
+def list_suspended_cards(session: Session, learner_id: int, now: datetime) -> list[Card]:
+    """The learner's suspended cards, studied or not, soonest due first."""
+    return list(session.scalars(_listed_cards(learner_id).where(Card.is_suspended.is_(True))))
 
 
 def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from studyapp import db
-from studyapp.models import Quiz
+from studyapp.models import Card, Learner, Quiz
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,21 @@ def save_setting(page: Page, base_url: str, label: str, value: str) -> None:
     click_through(page, page.get_by_role("button", name="Save settings"))
 
 
+def keys_ready(page: Page) -> None:
+    """Wait until app.js has attached its key handlers on the page now shown (a key pressed earlier is lost)."""
+    page.wait_for_function("document.documentElement.dataset.keysReady === '1'")
+
+
+def make_leech(app: Flask, username: str) -> None:
+    """Mark one of the learner's studied cards a leech (8 lapses), as if forgotten over and over."""
+    with app.app_context():
+        session = db.get_session()
+        card = session.scalars(select(Card).join(Learner).where(Learner.username == username, Card.reps > 0)
+                               .order_by(Card.id)).first()
+        card.lapses, card.is_leech = 8, True
+        session.commit()
+
+
 def click_through(page: Page, target: Locator) -> None:
     """Click a link or button that loads another page, and wait until that page has loaded."""
     page.evaluate("window.leftBehind = true")
@@ -88,6 +103,14 @@ def take_quiz(page: Page, base_url: str, app: Flask, query: str, who: str) -> It
         form, verdict = question["form"], "right" if position % 2 == 0 else "wrong"
         if form not in seen:
             yield f"{who}quiz question ({form})"
+            if form in ("typed", "order") and not who:  # sent back: the error sits at the field
+                if form == "typed":
+                    page.get_by_role("textbox", name=question["prompt"]).fill(" ")
+                else:
+                    for select_box in page.get_by_role("combobox").all():
+                        select_box.select_option("1")
+                click_through(page, page.get_by_role("button", name="Answer"))
+                yield f"{who}quiz question ({form}), with an error"
         answer_with_pointer(page, question, right=verdict == "right")
         if (form, verdict) not in seen:
             yield f"{who}answer feedback ({form}, {verdict})"
@@ -157,6 +180,28 @@ def tour(page: Page, base_url: str, app: Flask, name: str) -> Iterator[str]:
     yield "progress, with data"
     go("/cards")
     yield "cards"
+    go("/cards?leeches=1")
+    yield "cards, no leeches"
+    go("/decks")
+    yield "deck list, signed in"
+    go("/decks/founding")
+    yield "deck page, signed in"
+    go("/review")
+    click_through(page, page.get_by_role("button", name=re.compile("^Undo last")))
+    yield "review, with a flash"
+    click_through(page, page.get_by_role("button", name="Suspend", exact=True))
+    yield "review, after suspending"
+    go("/cards?suspended=1")
+    yield "cards, only suspended"
+    make_leech(app, name)
+    go("/progress")
+    yield "progress, with a leech"
+    go("/cards?leeches=1")
+    yield "cards, only leeches"
+    go("/review?deck=nope")
+    yield "review of an unknown deck (404)"
+    go("/quiz/new?deck=nope&length=-1")
+    yield "new quiz from a bad link (400)"
     yield from take_quiz(page, base_url, app, "length=2&seed=5", "learner's ")
     go("/quiz/mine")
     yield "my quizzes"
@@ -258,7 +303,7 @@ def test_every_page_passes_axe_in_both_themes(page: Page, base_url: str, live_ap
             if violation["impact"] in ("critical", "serious"):
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 found.append(f"{label}: {violation['id']} ({violation['impact']}) at {targets}")
-    assert pages >= 35
+    assert pages >= 45
     assert not found, "axe found:\n" + "\n".join(found)
 
 
@@ -327,6 +372,7 @@ def answer_with_keyboard(page: Page, question: dict) -> None:
 
 def test_quiz_with_the_keyboard_alone(page: Page, base_url: str, live_app: Flask) -> None:
     page.goto(f"{base_url}/quiz/new?{DATE_QUIZ}")
+    keys_ready(page)
     press_until_focused(page, page.get_by_role("button", name="Start the quiz"))
     expect_visible_focus(page)
     page.keyboard.press("Enter")
@@ -335,6 +381,7 @@ def test_quiz_with_the_keyboard_alone(page: Page, base_url: str, live_app: Flask
     for position in range(8):
         question = stored_question(live_app, token, position)
         forms.append(question["form"])
+        keys_ready(page)
         if position:  # the next question's first field is one Tab after the feedback
             page.keyboard.press("Tab")
             expect(page.locator(".answer-form :focus")).to_have_count(1)
@@ -360,6 +407,7 @@ def test_review_and_phone_menu_with_the_keyboard_alone(page: Page, base_url: str
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_text("Welcome, keys-only-learner.")).to_be_visible()
+    keys_ready(page)
 
     menu = page.locator(".nav-menu")
     summary = menu.locator("summary")
@@ -378,6 +426,7 @@ def test_review_and_phone_menu_with_the_keyboard_alone(page: Page, base_url: str
 
     show = page.get_by_text("Show answer")
     expect(show).to_be_focused()
+    keys_ready(page)
     expect_visible_focus(page)
     first = page.locator("#card-front").inner_text()
     page.keyboard.press("Space")
@@ -389,10 +438,12 @@ def test_review_and_phone_menu_with_the_keyboard_alone(page: Page, base_url: str
     second = page.locator("#card-front").inner_text()
 
     expect(show).to_be_focused()
+    keys_ready(page)
     page.keyboard.press("Enter")
     expect(page.locator("#card-back")).to_be_visible()
     page.keyboard.press("1")  # Again
     expect(page.locator("#card-front")).not_to_have_text(second)
+    keys_ready(page)
     page.keyboard.press("u")
     expect(page.get_by_text("is back as it was")).to_be_visible()
     expect(page.locator("#card-front")).to_have_text(second)

@@ -137,6 +137,13 @@ def test_apkg_imports_with_the_same_guids_and_updates(tmp_path: Path, col) -> No
     assert set(notes) == {anki.guid_for(i.key) for i in TRICKY.items}
     assert shown(notes[anki.guid_for("korean")].fields[0]).endswith("“curly” ‘quotes’ … and café")
     assert col.models.get(notes[anki.guid_for("korean")].mid)["name"] == "studyapp Basic"
+    for item in TRICKY.items:  # the same fields, tags and deck as the CSV gives
+        note = notes[anki.guid_for(item.key)]
+        expected = anki.note_for(item, "Tricky")
+        assert note.fields == [expected.front, expected.back]
+        assert shown(note.fields[0]).removeprefix("True or false? ") == item.prompt
+        assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
+        assert col.decks.name(note.cards()[0].did) == "studyapp::Tricky"
     edited = [dataclasses.replace(i, answer="<b>changed</b> & new") if i.key == "html-like" else i for i in TRICKY.items]
     later = NOW.timestamp() + 3600  # a later export: Anki takes a package's note only when it is newer
     anki.write_apkg([anki.note_for(i, "Tricky") for i in edited], tmp_path / "second.apkg", timestamp=later)
@@ -186,29 +193,49 @@ def test_download_routes_import_into_anki(tricky_app: Flask, client: FlaskClient
     assert client.get("/decks/export.csv?tag=two%20words").status_code == 400
 
 
-def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+def exported_guids(client: FlaskClient, query: str = "") -> list[str]:
+    """The GUIDs of the learner's card-list CSV export with these filters."""
+    text = client.get(f"/cards/export.csv{query}").text
+    return [row[4] for row in csv.reader(io.StringIO(text)) if row and not row[0].startswith("#")]
+
+
+def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: FlaskClient, auth: AuthActions,
+                                                  tmp_path: Path, col) -> None:
+    """The export holds what /cards lists (studied or suspended), whether or not the new cards exist yet."""
+    from sqlalchemy import select
+
+    from studyapp import reviews
+    from studyapp.models import Learner
+    from studyapp.scheduler import Rating
+    from tests.test_reviews import rate
+
     auth.register("ada")
+    assert exported_guids(client) == []  # before ensure_cards made any card
     with tricky_app.app_context():
         session = db.get_session()
-        from sqlalchemy import select
-
-        from studyapp.models import Learner
-        from tests.test_reviews import rate
-        from studyapp.scheduler import Rating
-
         ada = session.scalar(select(Learner).where(Learner.username == "ada"))
         earlier = datetime.now(timezone.utc) - timedelta(days=1)  # the route reads the real clock
-        cards = cards_of(session, ada, earlier)
+        cards = cards_of(session, ada, earlier)  # a new card for every question of the bank
+        assert exported_guids(client) == []  # new cards are not in the card list, so not in its export
         rate(session, ada, cards["html-like"], Rating.AGAIN, earlier)
+        reviews.set_suspended(session, ada.id, cards["korean"].id, True)  # never studied, but suspended
+        listed = {anki.guid_for(card.question.key) for card in reviews.list_cards(session, ada.id, datetime.now(timezone.utc))}
         bob = add_learner(session, "bob")
         bob_cards = cards_of(session, bob, earlier)
-        rate(session, bob, bob_cards["korean"], Rating.AGAIN, earlier)
-    due = client.get("/cards/export.csv?due=y").text
-    guids = [row[4] for row in csv.reader(io.StringIO(due)) if row and not row[0].startswith("#")]
-    assert guids == [anki.guid_for("html-like")]
-    tagged = client.get("/cards/export.csv?tag=html&deck=tricky").text
-    assert anki.guid_for("html-like") in tagged and anki.guid_for("korean") not in tagged
-    assert anki.guid_for("korean") not in client.get("/cards/export.csv?leeches=y").text
+        rate(session, bob, bob_cards["fact-both-ways"], Rating.AGAIN, earlier)
+        reviews.set_suspended(session, bob.id, bob_cards["hash-first"].id, True)
+    assert anki.guid_for("html-like") in listed and len(listed) < len(cards)
+    everything = exported_guids(client)
+    assert sorted(everything) == sorted(listed) and len(everything) == len(set(everything))
+    assert anki.guid_for("fact-both-ways") not in everything and anki.guid_for("hash-first") not in everything
+    assert exported_guids(client, "?due=y") == [anki.guid_for("html-like")]  # suspended cards are never due
+    assert exported_guids(client, "?tag=html&deck=tricky") == [anki.guid_for("html-like")]
+    assert exported_guids(client, "?leeches=y") == []
+    apkg = client.get("/cards/export.apkg")
+    (tmp_path / "mine.apkg").write_bytes(apkg.data)
+    apkg.close()
+    import_apkg(col, tmp_path / "mine.apkg")
+    assert set(notes_in(col)) == listed
     auth.logout()
     assert client.get("/cards/export.csv").status_code == 302
 

@@ -85,6 +85,11 @@ def sign_up(page: Page, base_url: str, name: str) -> None:
     page.get_by_role("button", name="Create account").click()
 
 
+def keys_ready(page: Page) -> None:
+    """Wait until app.js has attached its key handlers on the page now shown (a key pressed earlier is lost)."""
+    page.wait_for_function("document.documentElement.dataset.keysReady === '1'")
+
+
 def test_review_with_the_keyboard_alone(page: Page, base_url: str) -> None:
     sign_up(page, base_url, "keyboard-learner")
     page.goto(f"{base_url}/review")
@@ -92,22 +97,44 @@ def test_review_with_the_keyboard_alone(page: Page, base_url: str) -> None:
     assert new == 20 and learning == 0
     back = page.locator("#card-back")
     expect(back).to_be_hidden()
+    expect(page.locator("#undo")).to_have_count(0)  # nothing rated yet: nothing to undo
     first_prompt = page.locator("#card-front").inner_text()
 
+    keys_ready(page)
     page.keyboard.press("Space")
     expect(back).to_be_visible()
     page.keyboard.press("3")  # Good
     expect(page.locator("#card-front")).not_to_have_text(first_prompt)
     expect_counts(page, new - 1, learning + 1, review)
 
+    keys_ready(page)
     page.keyboard.press("Enter")
     expect(back).to_be_visible()
     page.keyboard.press("1")  # Again
     expect_counts(page, new - 2, learning + 2, review)
 
+    keys_ready(page)
     page.keyboard.press("u")
     expect(page.get_by_text("is back as it was")).to_be_visible()
     expect_counts(page, new - 1, learning + 1, review)
+
+
+def test_rating_labels_stay_whole_on_a_320px_phone(page: Page, base_url: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_up(page, base_url, "narrow-learner")
+    page.goto(f"{base_url}/review")
+    page.get_by_text("Show answer").click()
+    for name in ("Again", "Hard", "Good", "Easy"):
+        button = page.get_by_role("button", name=re.compile(f"^{name}"))
+        fit = button.evaluate("""button => {
+          const label = button.querySelector(".rate-name"), range = document.createRange();
+          range.selectNodeContents(label);
+          const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+          const box = button.getBoundingClientRect();
+          return {lines, overflows: button.scrollWidth > button.clientWidth, width: box.width, height: box.height};
+        }""")
+        assert fit["lines"] == 1 and not fit["overflows"], f"{name}: {fit}"
+        assert fit["width"] >= 44 and fit["height"] >= 44, f"{name}: {fit}"
 
 
 def expect_counts(page: Page, new: int, learning: int, review: int) -> None:
@@ -128,6 +155,31 @@ def test_question_text_is_shown_as_text_never_run(page: Page, base_url: str, liv
     expect(page.get_by_text("<script>alert(1)</script> & co").first).to_be_visible()
     expect(page.get_by_text('<img src=x onerror="window.__xss=1"> Line one').first).to_be_visible()
     page.goto(f"{base_url}/review?deck=tricky")
+    keys_ready(page)
     page.keyboard.press("Space")
     page.goto(f"{base_url}/decks/tricky")
     assert page.evaluate("window.__xss") is None and dialogs == []
+
+
+def test_a_muddled_chronology_answer_is_asked_again_at_the_field(page: Page, base_url: str, live_app: Flask) -> None:
+    page.goto(f"{base_url}/quiz/new?category=date&length=8&seed=1")
+    page.get_by_role("button", name="Start the quiz").click()
+    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    position = 0
+    while (question := stored_question(live_app, token, position))["form"] != "order":
+        answer_in_browser(page, question, right=True)
+        expect(page.locator("#feedback")).to_be_visible()
+        position += 1
+    selects = page.get_by_role("combobox")
+    for index in range(selects.count()):
+        selects.nth(index).select_option("1")
+    page.get_by_role("button", name="Answer").click()
+    error = page.locator("#answer-error")
+    expect(error).to_have_text(re.compile("^Give every event a different place"))
+    expect(selects.first).to_be_focused()
+    for index in range(selects.count()):
+        expect(selects.nth(index)).to_have_value("1")
+        expect(selects.nth(index)).to_have_attribute("aria-invalid", "true")
+        expect(selects.nth(index)).to_have_attribute("aria-describedby", "answer-error")
+    expect(page.locator(".flash")).to_have_count(0)
+

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import fsrs
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from studyapp import reviews, scheduler
-from studyapp.models import Card, ReviewLog
+from studyapp import db, reviews, scheduler
+from studyapp.errors import InvalidInput
+from studyapp.models import Card, Learner, ReviewLog
 from studyapp.scheduler import Rating, State
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW
@@ -118,8 +119,55 @@ def test_undo_restores_the_exact_state_and_marks_the_log(session: Session) -> No
 
 def test_undo_with_nothing_to_undo(session: Session) -> None:
     learner = add_learner(session)
-    with pytest.raises(Exception, match="nothing to undo"):
+    with pytest.raises(Exception, match="Nothing to undo"):
         reviews.undo_last(session, learner, NOW)
+
+
+def test_an_undo_that_loses_a_race_says_it_was_already_undone(session: Session) -> None:
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    before = reviews.state_of(card)
+    rate(session, learner, card, Rating.GOOD, NOW)
+    other = db.new_session()
+
+    def undo_elsewhere_first(state: ORMExecuteState) -> None:  # after this undo read the log, before it writes
+        if state.is_update and not raced:
+            raced.append(True)
+            reviews.undo_last(other, other.get(Learner, learner.id), NOW + timedelta(seconds=1))
+
+    raced: list[bool] = []
+
+    event.listen(session, "do_orm_execute", undo_elsewhere_first)
+    try:
+        with pytest.raises(InvalidInput, match="already undone"):
+            reviews.undo_last(session, learner, NOW + timedelta(seconds=2))
+    finally:
+        other.close()
+    session.expire_all()
+    assert reviews.state_of(session.get(Card, card.id)) == before
+    assert [log.undone_at for log in session.scalars(select(ReviewLog))] == [NOW + timedelta(seconds=1)]
+    assert not reviews.can_undo(session, learner.id)
+
+
+def test_learning_cards_due_later_today_are_not_due_now(session: Session) -> None:
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    rate(session, learner, cards["bolshevik"], Rating.AGAIN, NOW)  # back in 1 minute
+    queue = reviews.get_queue(session, learner, NOW + timedelta(seconds=30))
+    assert (queue.learning, queue.learning_now, queue.later_today) == (1, 0, 1)
+    assert queue.due_now == queue.new + queue.review
+    assert reviews.get_queue(session, learner, NOW + timedelta(minutes=2)).learning_now == 1
+
+
+def test_card_list_shows_suspended_new_cards(session: Session) -> None:
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    rate(session, learner, cards["bolshevik"], Rating.GOOD, NOW)
+    reviews.set_suspended(session, learner.id, cards["src-formed"].id, True)  # never studied
+    listed = {card.id for card in reviews.list_cards(session, learner.id, NOW)}
+    assert listed == {cards["bolshevik"].id, cards["src-formed"].id}
+    assert [card.id for card in reviews.list_suspended_cards(session, learner.id, NOW)] == [cards["src-formed"].id]
+    assert reviews.list_cards(session, learner.id, NOW, leeches_only=True) == []
 
 
 def test_same_rating_twice_is_recorded_once(session: Session) -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from zoneinfo import ZoneInfo
 
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from studyapp import db
 from studyapp.models import Card, Learner, ReviewLog
-from tests.conftest import AuthActions
+from tests.conftest import NOW, AuthActions, make_app
 
 
 def shown_card(page: str) -> tuple[int, int]:
@@ -105,8 +110,118 @@ def test_settings_validate_each_field(client: FlaskClient, auth: AuthActions, se
     assert (learner.desired_retention, learner.learning_steps, learner.timezone, learner.new_per_day) == (0.85, "2m 15m", "Asia/Seoul", 5)
 
 
-def test_home_and_deck_list_show_what_is_due(client: FlaskClient, auth: AuthActions) -> None:
+def test_home_and_deck_list_show_what_is_due(client: FlaskClient, auth: AuthActions, session: Session) -> None:
     auth.register()
-    assert re.search(r"Review \d+ cards due today", client.get("/").text)
+    assert re.search(r"Review \d+ cards now", client.get("/").text)
+    learner = session.scalar(select(Learner))
+    learner.new_per_day = 1
+    session.commit()
+    assert "Review 1 card now" in client.get("/").text
+    card_id, version = shown_card(client.get("/review").text)
+    client.post(f"/review/{card_id}/rate", data={"rating": "1", "version": version})  # Again: back in a minute
+    page = client.get("/").text
+    assert "Review" not in re.sub(r"review\.|to review|Review</a>", "", page.split("<main", 1)[1].split("decks-heading")[0])
+    assert "No cards due right now. 1 more later today;" in page
     page = client.get("/decks").text
     assert re.search(r"<strong>0</strong> due now · <strong>\d+</strong> new · <strong>0</strong> mastered", page)
+
+
+def test_undo_with_nothing_to_undo_goes_back_to_the_review(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register()
+    page = client.get("/review?deck=founding").text
+    assert 'id="undo"' not in page and "u undoes" not in page
+    response = client.post("/review/undo?deck=founding")
+    assert response.status_code == 302 and response.headers["Location"] == "/review?deck=founding"
+    assert "Nothing to undo." in client.get(response.headers["Location"]).text
+    card_id, version = shown_card(client.get("/review?deck=founding").text)
+    client.post(f"/review/{card_id}/rate?deck=founding", data={"rating": "3", "version": version})
+    assert 'id="undo"' in client.get("/review?deck=founding").text
+
+
+def test_simultaneous_undos_are_each_answered_without_an_error(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                               session: Session) -> None:
+    auth.register()
+    for _ in range(3):
+        card_id, version = shown_card(client.get("/review").text)
+        client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": version})
+    cookie = client.get_cookie("session").value
+    clients = [app.test_client() for _ in range(8)]
+    for other in clients:
+        other.set_cookie("session", cookie)
+    start = threading.Barrier(len(clients))
+
+    def undo(other: FlaskClient) -> tuple[int, str]:
+        start.wait()
+        response = other.post("/review/undo")  # TESTING: a StaleDataError would be raised right here
+        return response.status_code, other.get("/review").text
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        results = list(pool.map(undo, clients))
+    assert [status for status, _ in results] == [302] * len(clients)
+    said = ["undone" if "is back as it was" in page else "raced" if "already undone" in page
+            else "none" if "Nothing to undo." in page else page for _, page in results]
+    session.expire_all()
+    logs = session.scalars(select(ReviewLog)).all()
+    assert said.count("undone") == sum(log.is_undone for log in logs) >= 1
+    assert set(said) <= {"undone", "raced", "none"}
+    for log in logs:  # each card is exactly where its undone (or kept) rating leaves it
+        assert session.get(Card, log.card_id).reps == (0 if log.is_undone else 1)
+
+
+def test_an_unexpected_error_still_gets_the_sites_error_page(database_url: str, tmp_path) -> None:
+    app = make_app(database_url, tmp_path, TESTING=False)
+
+    @app.get("/broken")
+    def broken() -> str:
+        session = db.get_session()
+        session.add(Learner(username="ada", password_hash="x", created_at=NOW))  # taken: the flush fails
+        session.flush()
+        return "unreachable"
+
+    client = app.test_client()
+    AuthActions(client).register("ada")
+    app.logger.disabled = True
+    response = client.get("/broken")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text and "Sign out (ada)" in response.text
+    db.Base.metadata.drop_all(db.engine_of(app))
+    db.engine_of(app).dispose()
+
+
+def test_a_new_card_suspended_from_the_review_can_be_unsuspended(client: FlaskClient, auth: AuthActions,
+                                                                 session: Session) -> None:
+    auth.register()
+    card_id, _ = shown_card(client.get("/review").text)
+    client.post(f"/cards/{card_id}/suspend")
+    progress = client.get("/progress").text
+    assert re.search(r'id="stat-suspended"><a href="/cards\?suspended=1">1<', progress)
+    for url in ("/cards", "/cards?suspended=1"):
+        page = client.get(url).text
+        assert f"/cards/{card_id}/unsuspend" in page and ">new</td>" in page, url
+    assert "Suspended cards" in client.get("/cards?suspended=1").text
+    response = client.post(f"/cards/{card_id}/unsuspend?next=/cards%3Fsuspended%3D1")
+    assert response.headers["Location"] == "/cards?suspended=1"
+    assert "No suspended cards" in client.get("/cards?suspended=1").text
+    session.expire_all()
+    assert not session.get(Card, card_id).is_suspended
+
+
+def test_an_unknown_deck_is_not_found(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register()
+    response = client.get("/review?deck=nope")
+    assert response.status_code == 404 and "You have reviewed every card" not in response.text
+    assert client.get("/review?deck=founding").status_code == 200
+
+
+def test_next_learning_card_time_is_in_the_learners_timezone(client: FlaskClient, auth: AuthActions,
+                                                             session: Session) -> None:
+    auth.register()
+    learner = session.scalar(select(Learner))
+    learner.new_per_day, learner.timezone = 1, "Asia/Kathmandu"  # UTC+05:45: no whole-hour coincidence
+    session.commit()
+    card_id, version = shown_card(client.get("/review").text)
+    client.post(f"/review/{card_id}/rate", data={"rating": "1", "version": version})
+    page = client.get("/review").text
+    due = session.scalar(select(Card).where(Card.id == card_id)).due
+    local = due.astimezone(ZoneInfo("Asia/Kathmandu"))
+    assert local.strftime("%H:%M") + " Asia/Kathmandu</time>" in page and "UTC</time>" not in page

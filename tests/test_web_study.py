@@ -152,8 +152,38 @@ def test_chronology_question_through_the_form(app: Flask, client: FlaskClient) -
         if item.position == order_item.position:
             page = client.get(location).text
             assert re.findall(r'<option value="(\d)" selected>', page) == ["1", "2", "3", "4"]
-            bad = client.post(f"{location}/answer", data={"position": item.position, "order": ["1", "1", "2", "3"]},
-                              follow_redirects=True)
-            assert "Give every event a different place" in bad.text and f"Question {item.position + 1} of {len(items)}" in bad.text
+            bad = client.post(f"{location}/answer", data={"position": item.position, "order": ["1", "1", "3", "2"]})
+            assert bad.status_code == 400 and f"Question {item.position + 1} of {len(items)}" in bad.text
+            assert re.search(r'<p class="error" id="answer-error">Give every event a different place', bad.text)
+            assert re.findall(r'<option value="(\d)" selected>', bad.text) == ["1", "1", "3", "2"]  # as the learner left them
+            assert bad.text.count('aria-invalid="true" aria-describedby="answer-error"') == 4
+            assert 'class="flash flash' not in bad.text
         answer(client, location, item.position, item.payload, correct=True)
     assert quiz_of(app, token).score == len(items)
+
+
+def test_a_blank_typed_answer_is_asked_again_with_the_error_at_the_field(app: Flask, client: FlaskClient) -> None:
+    location = start(client, category="place", length="5", seed="1")
+    items = quiz_of(app, location.rsplit("/", 1)[1]).items
+    typed = next(i for i in items if i.payload["form"] == "typed")
+    for item in items[:typed.position]:
+        answer(client, location, item.position, item.payload, correct=True)
+    bad = client.post(f"{location}/answer", data={"position": typed.position, "response": "   "})
+    assert bad.status_code == 400 and "Give an answer first." in bad.text
+    assert re.search(r'<input id="response"[^>]*value="   "[^>]*aria-invalid="true" aria-describedby="answer-error"', bad.text)
+    assert quiz_of(app, location.rsplit("/", 1)[1]).items[typed.position].answered_at is None
+    choice = next((i for i in items if i.payload["form"] == "choice" and i.position > typed.position), None)
+    if choice is not None:  # a choice sent back keeps the option picked
+        answer(client, location, typed.position, typed.payload, correct=True)
+        page = client.post(f"{location}/answer", data={"position": choice.position, "response": ""}).text
+        assert page.count('aria-invalid="true"') == len(choice.payload["options"])
+
+
+def test_a_bad_shared_link_shows_the_form_with_its_errors(client: FlaskClient) -> None:
+    response = client.get("/quiz/new?deck=nope&length=-1")
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.text and "Choose 1 to 50 questions." in response.text
+    assert re.search(r'<input aria-describedby="length-hint length-error" aria-invalid="true" id="length"', response.text)
+    for link in ("/quiz/new", "/quiz/new?deck=&category=", "/quiz/new?deck=founding&category=date&length=4&seed=12"):
+        assert client.get(link).status_code == 200, link
+    assert client.get("/quiz/new?seed=x").status_code == 400

@@ -1,7 +1,14 @@
 // Progressive enhancement only: every page works without this file.
+// Loaded with `defer`, so the page is parsed when this runs: the handlers are attached at once (a key pressed
+// before DOMContentLoaded is not lost), then <html data-keys-ready="1"> tells tests the keys now work.
 
 // Menus (<details class="menu">): Escape closes the open one and returns to its button; so does a click elsewhere.
-document.addEventListener("DOMContentLoaded", () => {
+function whenParsed(setUp) {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
+  else setUp();
+}
+
+whenParsed(() => {
   const menus = [...document.querySelectorAll("details.menu")];
   if (!menus.length) return;
   document.addEventListener("keydown", (event) => {
@@ -18,18 +25,18 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Forms sent back with errors: start at the first field that needs fixing (its error is read with it).
-document.addEventListener("DOMContentLoaded", () => {
+whenParsed(() => {
   const invalid = document.querySelector("main [aria-invalid=true]");
   if (invalid) invalid.focus();
 });
 
 // Quizzes: focus the verdict after an answer (else the first field); number keys pick options.
-document.addEventListener("DOMContentLoaded", () => {
+whenParsed(() => {
   const feedback = document.getElementById("feedback");
   const form = document.querySelector(".answer-form");
-  if (feedback) {
+  if (feedback && !document.querySelector("main [aria-invalid=true]")) {
     feedback.focus({ preventScroll: false });
-  } else if (form) {
+  } else if (form && !form.querySelector("[aria-invalid=true]")) {
     const first = form.querySelector("input[type=text], input[type=radio], select");
     if (first) first.focus();
   }
@@ -54,7 +61,7 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // Review screen: Space/Enter reveal, 1-4 rate, u undo. The plain forms work without this.
-document.addEventListener("DOMContentLoaded", () => {
+whenParsed(() => {
   const reveal = document.getElementById("reveal");
   const undo = document.getElementById("undo");
   if (!reveal && !undo) return;
@@ -80,3 +87,5 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+
+whenParsed(() => { document.documentElement.dataset.keysReady = "1"; });

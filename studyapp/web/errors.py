@@ -6,6 +6,7 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from studyapp.db import get_session
 from studyapp.errors import InvalidInput, NotFound
 
 
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
             if isinstance(error, HTTPException):
                 return http(error)
             app.logger.exception("unhandled error")
+            # A failed flush leaves the session unusable; the page itself (the signed-in learner) needs it.
+            get_session().rollback()
             message = "Something went wrong on our side; nothing was half-saved. Try again in a moment."
             return render_template("error.html", title="Server error", message=message), 500
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -18,6 +19,7 @@ from studyapp.web import downloads, utcnow
 
 bp = Blueprint("review", __name__)
 MAX_DURATION_MS = 60_000
+CARD_PAGES = ("/cards", "/cards?leeches=1", "/cards?suspended=1", "/progress")  # where a card action may return to
 
 
 @bp.before_request
@@ -30,6 +32,18 @@ def _settings() -> scheduler.Settings:
     return reviews.settings_of(current_user, fuzz=current_app.config["FSRS_FUZZ"])
 
 
+@bp.app_template_filter()
+def learner_time(moment: datetime, now: datetime) -> str:
+    """A time in the learner's timezone, with the day when it is not today there: "04:09 Asia/Seoul"."""
+    try:
+        zone = ZoneInfo(current_user.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    shown = local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else local.strftime("%a %d %b, %H:%M")
+    return f"{shown} {zone.key}"
+
+
 def _back(deck: str | None) -> Response:
     return redirect(url_for("review.show", deck=deck or None))
 
@@ -39,6 +53,8 @@ def show() -> str:
     """The next card's front (its back one key away) and what is left today."""
     now, deck = utcnow(), request.args.get("deck") or None
     session = get_session()
+    if deck is not None:
+        catalog.get_deck(session, deck)
     reviews.ensure_cards(session, current_user, now)
     queue = reviews.get_queue(session, current_user, now, deck)
     card = queue.card
@@ -48,7 +64,8 @@ def show() -> str:
         intervals = {rating: scheduler.format_interval(interval) for rating, interval in previews.items()}
     return render_template("review/show.html", queue=queue, card=card, item=reviews.item_of(card) if card else None,
                            intervals=intervals, ratings=list(Rating), deck=deck, form=RateForm(),
-                           shown_at=int(now.timestamp() * 1000))
+                           shown_at=int(now.timestamp() * 1000), can_undo=reviews.can_undo(session, current_user.id),
+                           now=now)
 
 
 @bp.post("/review/<id:card_id>/rate")
@@ -73,8 +90,12 @@ def rate(card_id: int) -> Response:
 
 @bp.post("/review/undo")
 def undo() -> Response:
-    """Put the last rated card back as it was."""
-    card = reviews.undo_last(get_session(), current_user, utcnow())
+    """Put the last rated card back as it was; when there is none (or it was just undone), say so."""
+    try:
+        card = reviews.undo_last(get_session(), current_user, utcnow())
+    except InvalidInput as error:
+        flash(str(error), "info")
+        return _back(request.args.get("deck"))
     flash(f"Undone: “{reviews.item_of(card).prompt}” is back as it was.", "success")
     return _back(request.args.get("deck"))
 
@@ -91,16 +112,20 @@ def card_action(card_id: int, action: str) -> Response:
         flash("Card suspended: it stays out of reviews until you unsuspend it." if action == "suspend"
               else "Card unsuspended: it is back in your reviews.", "success")
     target = request.args.get("next")
-    return redirect(target if target in ("/cards", "/progress") else url_for("review.show"))
+    return redirect(target if target in CARD_PAGES else url_for("review.show"))
 
 
 @bp.get("/cards")
 def card_list() -> str:
-    """The learner's studied cards with their schedule; leeches first when asked."""
-    leeches = request.args.get("leeches") == "1"
-    cards = reviews.list_cards(get_session(), current_user.id, utcnow(), leeches_only=leeches)
-    return render_template("review/cards.html", cards=cards, leeches=leeches, item_of=reviews.item_of,
-                           decks=catalog.list_decks(get_session()), categories=CATEGORY_CHOICES)
+    """The learner's studied and suspended cards with their schedule; only leeches or only suspended when asked."""
+    session, now = get_session(), utcnow()
+    leeches, suspended = request.args.get("leeches") == "1", request.args.get("suspended") == "1"
+    if suspended and not leeches:
+        cards = reviews.list_suspended_cards(session, current_user.id, now)
+    else:
+        cards = reviews.list_cards(session, current_user.id, now, leeches_only=leeches)
+    return render_template("review/cards.html", cards=cards, leeches=leeches, suspended=suspended and not leeches,
+                           item_of=reviews.item_of, decks=catalog.list_decks(session), categories=CATEGORY_CHOICES)
 
 
 @bp.get("/cards/export.<any(csv, apkg):fmt>")

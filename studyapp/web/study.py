@@ -32,7 +32,10 @@ def new() -> str | Response:
     """Choose deck, category and length (a shared link pre-fills them), then start."""
     decks = catalog.list_decks(get_session())
     form = quiz_form(decks, formdata=request.form if request.method == "POST" else request.args or None)
-    if request.method == "POST" and form.validate():
+    if request.method == "GET":  # a shared link pre-fills the form: say what is wrong with the values it gives
+        status = 200 if form.validate_given(request.args) else 400
+        return render_template("study/new.html", form=form), status
+    if form.validate():
         seed = form.seed.data if form.seed.data is not None else secrets.randbelow(study.MAX_SEED)
         choice = study.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed)
         row = study.start_quiz(get_session(), current_learner_id(), choice, utcnow(),
@@ -40,7 +43,7 @@ def new() -> str | Response:
         if row.length < choice.length:
             flash(f"Only {row.length} questions match that choice, so this quiz has {row.length}.", "info")
         return redirect(url_for("study.take", token=row.token))
-    return render_template("study/new.html", form=form), 400 if form.errors else 200
+    return render_template("study/new.html", form=form), 400
 
 
 @bp.get("/<token>")
@@ -63,8 +66,8 @@ def _last_answered(row: object, position: int | None) -> object | None:
 
 
 @bp.post("/<token>/answer")
-def answer(token: str) -> Response:
-    """Grade one answer, then show its verdict above the next question."""
+def answer(token: str) -> str | Response | tuple[str, int]:
+    """Grade one answer, then show its verdict above the next question; a blank or muddled answer is asked again."""
     form = AnswerForm()
     if not form.validate():
         raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
@@ -74,9 +77,21 @@ def answer(token: str) -> Response:
         study.submit_answer(get_session(), token, current_learner_id(), position, response, utcnow(),
                             current_app.config["FSRS_FUZZ"])
     except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("study.take", token=token))
+        return _ask_again(token, position, str(error))
     return redirect(url_for("study.take", token=token, answered=position, _anchor="feedback"))
+
+
+def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, int]:
+    """The same question again, the learner's choices kept and the error next to the fields."""
+    session = get_session()
+    session.rollback()
+    row = study.get_quiz(session, token, current_learner_id())
+    item = next((i for i in row.items if i.position == position and i.answered_at is None), None)
+    if item is None:  # answered meanwhile (another tab): move on
+        return redirect(url_for("study.take", token=token))
+    chosen = request.form.getlist("order") if "order" in request.form else request.form.get("response", "")
+    return render_template("study/take.html", quiz=row, item=item, question=study.question_of(item), last=None,
+                           last_question=None, form=AnswerForm(formdata=None), answer_error=error, chosen=chosen), 400
 
 
 def _order_response() -> str:
