@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import available_timezones
 
 from sqlalchemy import case, func, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,12 +21,13 @@ class Throttled(InvalidInput):
     """Too many failed sign-ins: the account is locked for a while."""
 
 
-def register(session: Session, username: str, password: str, now: datetime) -> Learner:
-    """Create a learner; raises InvalidInput when the name is taken (whatever its case)."""
+def register(session: Session, username: str, password: str, now: datetime, timezone: str | None = None) -> Learner:
+    """Create a learner (in `timezone` when it is a known zone, else UTC); raises InvalidInput when the name is taken."""
     username = username.strip()
     if find_learner(session, username) is not None:
         raise InvalidInput(_taken(username))
-    learner = Learner(username=username, password_hash=generate_password_hash(password), created_at=now)
+    learner = Learner(username=username, password_hash=generate_password_hash(password), created_at=now,
+                      timezone=timezone if timezone in available_timezones() else "UTC")
     session.add(learner)
     try:
         session.commit()

@@ -53,6 +53,8 @@ class RegisterForm(FlaskForm):
         DataRequired("Choose a password."), Length(8, 200, "A password has at least 8 characters.")])
     confirm = PasswordField("Repeat the password", validators=[
         DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")])
+    # Filled in by the browser (static/timezone.js) with its own zone; an unknown or missing one means UTC.
+    timezone = HiddenField(validators=[Optional(), Length(max=64)])
 
 
 class LoginForm(FlaskForm):

@@ -183,3 +183,19 @@ def test_a_muddled_chronology_answer_is_asked_again_at_the_field(page: Page, bas
         expect(selects.nth(index)).to_have_attribute("aria-describedby", "answer-error")
     expect(page.locator(".flash")).to_have_count(0)
 
+
+def test_sign_up_takes_the_browsers_timezone(browser, base_url: str, live_app: Flask) -> None:
+    """A learner in Seoul signs up: their study day rolls over at 4 am Seoul time, without visiting Settings."""
+    context = browser.new_context(timezone_id="Asia/Seoul")
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/auth/register")
+        page.get_by_label("Username").fill("seoul-learner")
+        page.get_by_label("Password", exact=True).fill("correct horse")
+        page.get_by_label("Repeat the password").fill("correct horse")
+        page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_text("Your study day starts at 04:00, Asia/Seoul time")).to_be_visible()
+        page.goto(f"{base_url}/settings")
+        expect(page.get_by_label("Timezone")).to_have_value("Asia/Seoul")
+    finally:
+        context.close()

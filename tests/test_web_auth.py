@@ -42,3 +42,17 @@ def test_login_never_redirects_off_site(client: FlaskClient, auth: AuthActions) 
     auth.logout()
     response = client.post("/auth/login?next=//evil.example/", data={"username": "ada", "password": "correct horse"})
     assert response.headers["Location"] == "/"
+
+
+def test_sign_up_takes_the_browsers_timezone(client: FlaskClient, session: Session) -> None:
+    """The sign-up form carries the zone the browser reports; an unknown or missing one is UTC, never an error."""
+    page = client.get("/auth/register").text
+    assert 'name="timezone"' in page and "data-detect-timezone" in page and "timezone.js" in page
+    for name, sent, kept in (("seoul", "Asia/Seoul", "Asia/Seoul"), ("nowhere", "Mars/Olympus", "UTC"), ("plain", None, "UTC")):
+        data = {"username": name, "password": "correct horse", "confirm": "correct horse"}
+        if sent:
+            data["timezone"] = sent
+        response = client.post("/auth/register", data=data, follow_redirects=True)
+        assert response.status_code == 200 and f"{kept} time" in response.text, name
+        client.post("/auth/logout")
+        assert session.scalar(select(Learner.timezone).where(Learner.username == name)) == kept

@@ -47,12 +47,14 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            learner = accounts.register(get_session(), form.username.data, form.password.data, utcnow())
+            learner = accounts.register(get_session(), form.username.data, form.password.data, utcnow(),
+                                        form.timezone.data)
         except InvalidInput as error:
             form.username.errors.append(str(error))
         else:
             login_user(learner)
-            flash(f"Welcome, {learner.username}. Your quizzes and scores are now saved.", "success")
+            flash(f"Welcome, {learner.username}. Your quizzes and scores are now saved. Your study day starts at "
+                  f"{learner.day_starts_hour:02d}:00, {learner.timezone} time (change it in Settings).", "success")
             return redirect(url_for("decks.index"))
     return render_template("auth/register.html", form=form)
 
