@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta, timezone
 
 import fsrs
@@ -45,6 +46,33 @@ def test_replayed_history_matches_fsrs_itself(session: Session) -> None:
     logs = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id).order_by(ReviewLog.id)).all()
     assert [log.rating for log in logs] == [int(r) for _, r in history]
     assert [log.kind for log in logs][:3] == ["new", "learning", "review"]
+
+
+def test_replay_with_own_settings_and_seeded_fuzz_matches_fsrs(session: Session) -> None:
+    """A learner's own retention, steps and maximum interval, and the app's fuzz, seeded: still exactly fsrs."""
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["src-formed"]
+    steps, relearning = (timedelta(minutes=2), timedelta(minutes=15)), (timedelta(minutes=5), timedelta(minutes=30))
+    settings = scheduler.Settings(desired_retention=0.8, learning_steps=steps, relearning_steps=relearning,
+                                  maximum_interval_days=30, enable_fuzzing=True)
+    reference = fsrs.Scheduler(desired_retention=0.8, learning_steps=steps, relearning_steps=relearning,
+                               maximum_interval=30, enable_fuzzing=True)
+    expected = fsrs.Card(card_id=card.id, due=NOW)
+    when, intervals = NOW, []
+    for number, rating in enumerate([Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.AGAIN, Rating.GOOD,
+                                     Rating.GOOD, Rating.EASY, Rating.GOOD], 1):
+        session.refresh(card)
+        random.seed(number)  # fsrs fuzzes with the random module: the same seed, the same fuzz
+        assert reviews.rate(session, learner, card.id, card.version, rating, when, settings).recorded
+        random.seed(number)
+        expected, _ = reference.review_card(expected, fsrs.Rating(int(rating)), when)
+        session.expire_all()
+        stored = session.get(Card, card.id)
+        assert stored.due == expected.due and stored.stability == pytest.approx(expected.stability, rel=1e-12)
+        assert (stored.due - when).days <= 30  # the learner's maximum interval holds, fuzz or not
+        intervals.append(stored.due - when)
+        when = stored.due
+    assert max(intervals) > timedelta(days=10)  # it got far enough for fuzz to apply (fsrs fuzzes from 2.5 days)
 
 
 def test_queue_order_learning_then_review_then_new(session: Session) -> None:
