@@ -42,11 +42,16 @@ def run(url: str, base_iso: str, card_tasks: list[tuple[int, int]], quiz_tasks: 
                 out.append((token, position, bool(item.is_correct)))
             return out
 
+    # Ratings and quiz answers interleaved in one pool, so both are in flight at the same time.
+    jobs: list = [(rate_card, task) for task in card_tasks]
+    every = max(1, len(jobs) // max(1, len(quiz_tasks)))
+    for index, task in enumerate(quiz_tasks):
+        jobs.insert(index * (every + 1), (answer_quiz, task))
     with ThreadPoolExecutor(max_workers=4) as pool:
-        rated = list(pool.map(rate_card, card_tasks))
-        answered = list(pool.map(answer_quiz, quiz_tasks))
+        futures = [pool.submit(job, task) for job, task in jobs]
+        done = [row for future in futures for row in future.result()]
     db.engine_of(app).dispose()
-    return [row for rows in rated for row in rows] + [row for rows in answered for row in rows]
+    return done
 
 
 def die_before_commit(url: str, learner_id: int, card_id: int, quiz_token: str, when_iso: str) -> None:

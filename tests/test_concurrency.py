@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask import Flask
@@ -41,11 +41,15 @@ def test_concurrent_ratings_and_answers_are_each_recorded_once(app: Flask, datab
         session = db.get_session()
         learners = [add_learner(session, f"l{n}", now=BASE) for n in range(3)]
         cards = {learner.id: list(cards_of(session, learner, BASE).values())[:5] for learner in learners}
+        for learner in learners:  # studied once already, so a quiz answer on them rates them too (the race below)
+            for card in cards[learner.id]:
+                reviews.rate(session, learner, card.id, card.version, scheduler.Rating.GOOD, BASE - timedelta(days=1),
+                             reviews.settings_of(learner, fuzz=False))
         # Same cards in both processes (races on one card) and several learners at once.
         card_tasks = [(learner_id, card.id) for learner_id, rows in cards.items() for card in rows]
         quiz_tasks = []
         for learner in learners:
-            quiz = study.start_quiz(session, learner.id, study.QuizRequest(None, None, 6, learner.id), BASE)
+            quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", None, 10, learner.id), BASE)
             quiz_tasks.append((quiz.token, learner.id, [right_answer(item.payload) for item in quiz.items]))
         ids = {learner.id: learner for learner in learners}
 
@@ -66,9 +70,16 @@ def test_concurrent_ratings_and_answers_are_each_recorded_once(app: Flask, datab
                 versions = recorded[card.id]
                 assert len(versions) == len(set(versions)), "the same version was recorded twice"
                 logs = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.origin == "review")).all()
-                assert len(logs) == len(versions) >= len(concurrency_worker.RATINGS)
+                from_quizzes = session.scalar(select(func.count()).select_from(ReviewLog).where(
+                    ReviewLog.card_id == card.id, ReviewLog.origin == "quiz"))
+                assert len(logs) == len(versions) + 1  # + the rating of the set-up
+                # each of a process's six attempts met a version that somebody wrote: a rating or a quiz answer
+                assert len(versions) + from_quizzes >= len(concurrency_worker.RATINGS)
                 stored = session.get(Card, card.id)
                 assert reviews.state_of(stored) == replay(session, stored, ids[learner_id])
+        assert session.scalar(select(func.count()).select_from(ReviewLog).where(
+            ReviewLog.origin == "quiz", ReviewLog.card_id.in_([c.id for rows in cards.values() for c in rows]))) > 0, \
+            "no quiz answer met a card being rated: the race was not exercised"
         for token, learner_id, responses in quiz_tasks:
             quiz = session.scalar(select(Quiz).where(Quiz.token == token))
             assert all(item.answered_at is not None for item in quiz.items)
