@@ -212,22 +212,22 @@ def _parse_single(text: str) -> DateValue:
     if numeric:
         return _parse_numeric(*numeric.groups(), dotted="." in text)
     words = text.split()
-    if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4:
+    if len(words) == 1 and words[0].isdecimal() and len(words[0]) == 4:
         return make(int(words[0]))
     if len(words) == 2:
         month, year = _month(words[0]), words[1]
-        if month and year.isdigit() and len(year) == 4:
+        if month and year.isdecimal() and len(year) == 4:
             return make(int(year), month)
-        if _month(words[1]) and words[0].isdigit() and len(words[0]) == 4:  # 1930 July
+        if _month(words[1]) and words[0].isdecimal() and len(words[0]) == 4:  # 1930 July
             return make(int(words[0]), _month(words[1]))
     if len(words) == 3:
         day_first = _month(words[1])
         month_first = _month(words[0])
-        if day_first and len(words[0]) == 4 and words[0].isdigit() and words[2].isdigit():  # 1930 July 3
+        if day_first and len(words[0]) == 4 and words[0].isdecimal() and words[2].isdecimal():  # 1930 July 3
             return make(int(words[0]), day_first, int(words[2]))
-        if day_first and words[0].isdigit() and words[2].isdigit():
+        if day_first and words[0].isdecimal() and words[2].isdecimal():
             return make(int(words[2]), day_first, int(words[0]))
-        if month_first and words[1].isdigit() and words[2].isdigit():
+        if month_first and words[1].isdecimal() and words[2].isdecimal():
             return make(int(words[2]), month_first, int(words[1]))
     raise ValueError(f"not a date: {text}")
 

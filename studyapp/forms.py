@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DecimalField, HiddenField, IntegerField, PasswordField, SelectField, StringField, ValidationError
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation
 
 from studyapp import scheduler
 from studyapp.study import MAX_SEED
@@ -42,12 +42,20 @@ class AnswerForm(FlaskForm):
     response = StringField("Your answer", validators=[Optional(), Length(max=500)])
 
 
+def _finite(form: FlaskForm, field: DecimalField) -> None:
+    """NaN, sNaN and infinities are numbers to Decimal, but no setting's (sNaN even breaks comparing)."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation("Give a number, like 0.90.")
+
+
 class RegisterForm(FlaskForm):
     """Sign up."""
 
-    username = StringField("Username", validators=[
+    # ASCII only: names are matched whatever their case, and SQLite's lower() folds ASCII letters alone
+    # (and PostgreSQL's folds Σ otherwise than Python), so "Ärger" could never sign in again.
+    username = StringField("Username", filters=[lambda value: value.strip() if isinstance(value, str) else value], validators=[
         DataRequired("Choose a username."), Length(3, 40, "A username has 3 to 40 characters."),
-        Regexp(r"^[\w.-]+$", message="Use letters, digits, dots, dashes or underscores."),
+        Regexp(r"^[A-Za-z0-9._-]+\Z", message="Use the letters a to z, digits, dots, dashes or underscores."),
     ])
     password = PasswordField("Password", validators=[
         DataRequired("Choose a password."), Length(8, 200, "A password has at least 8 characters.")])
@@ -76,7 +84,7 @@ class SettingsForm(FlaskForm):
     """A learner's study settings."""
 
     desired_retention = DecimalField("Desired retention", places=2, validators=[
-        InputRequired("Give a desired retention."), NumberRange(0.7, 0.99, "Choose between 0.70 and 0.99.")])
+        InputRequired("Give a desired retention."), _finite, NumberRange(0.7, 0.99, "Choose between 0.70 and 0.99.")])
     learning_steps = StringField("Learning steps", validators=[InputRequired(), Length(max=100)])
     relearning_steps = StringField("Relearning steps", validators=[InputRequired(), Length(max=100)])
     maximum_interval_days = IntegerField("Maximum interval (days)", validators=[

@@ -126,7 +126,7 @@ def check(question: QuizQuestion, response: str | list[str]) -> Outcome:
         return Outcome(False, expected, f"The order in the text: {expected}.")
     text = response if isinstance(response, str) else " ".join(response)
     if question.form in ("choice", "truefalse"):
-        chosen = question.options[int(text)] if text.isdigit() and int(text) < len(question.options) else text
+        chosen = question.options[int(text)] if text.isdecimal() and int(text) < len(question.options) else text
         if chosen == question.answer:
             return Outcome(True, question.answer, "Correct.")
         return Outcome(False, question.answer, f"Expected: {question.answer}.")

@@ -108,7 +108,7 @@ def preview(session: Session, key: str) -> Preview:
     picks: Counter[str] = Counter()
     for payload, response, _ in answered:
         options = payload.get("options") or []
-        if payload.get("form") == "choice" and response and response.isdigit() and int(response) < len(options):
+        if payload.get("form") == "choice" and response and response.isdecimal() and int(response) < len(options):
             picks[options[int(response)]] += 1
     rate = AnswerRate(len(answered), sum(1 for *_, correct in answered if correct))
     right = quiz.option_text(item.answer_text)

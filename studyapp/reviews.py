@@ -238,7 +238,8 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
 def set_suspended(session: Session, learner_id: int, card_id: int, suspended: bool) -> Card:
     """Suspend (out of every queue) or unsuspend a card."""
     card = get_card(session, learner_id, card_id)
-    card.is_suspended = suspended
+    # One UPDATE, not the versioned ORM flush: a double click (two requests at once) sets the same flag twice.
+    session.execute(update(Card).where(Card.id == card.id).values(is_suspended=suspended))
     session.commit()
     return card
 
@@ -246,7 +247,8 @@ def set_suspended(session: Session, learner_id: int, card_id: int, suspended: bo
 def bury(session: Session, learner: Learner, card_id: int, now: datetime) -> Card:
     """Hide a card until the learner's next day begins."""
     card = get_card(session, learner.id, card_id)
-    card.buried_until = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    until = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    session.execute(update(Card).where(Card.id == card.id).values(buried_until=until))  # as in set_suspended
     session.commit()
     return card
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -56,3 +57,17 @@ def test_sign_up_takes_the_browsers_timezone(client: FlaskClient, session: Sessi
         assert response.status_code == 200 and f"{kept} time" in response.text, name
         client.post("/auth/logout")
         assert session.scalar(select(Learner.timezone).where(Learner.username == name)) == kept
+
+
+@pytest.mark.parametrize("name", ["Ärger", "ΣΑΣ", "東京user", "ab\n", "a b c", "\u200fabc"])
+def test_usernames_are_plain_ascii_so_they_always_match_again(client: FlaskClient, name: str) -> None:
+    """SQLite's lower() folds ASCII alone and PostgreSQL folds Σ otherwise than Python: such a name could never sign in."""
+    page = client.post("/auth/register", data={"username": name, "password": "correct horse", "confirm": "correct horse"})
+    assert page.status_code == 200 and ("letters a to z" in page.text or "3 to 40 characters" in page.text), name
+
+
+def test_a_username_is_trimmed_before_it_is_checked(client: FlaskClient, session: Session) -> None:
+    response = client.post("/auth/register", data={"username": "  Ada.L-1_  ", "password": "correct horse",
+                                                    "confirm": "correct horse"})
+    assert response.status_code == 302
+    assert session.scalar(select(Learner.username).where(Learner.username == "Ada.L-1_")) == "Ada.L-1_"

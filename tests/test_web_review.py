@@ -7,6 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -99,6 +100,9 @@ def test_settings_validate_each_field(client: FlaskClient, auth: AuthActions, se
     assert response.status_code == 400
     assert "Steps are written like 1m 10m 1h" in response.text and "from 0 to 23" in response.text
     assert "between 0.70 and 0.99" in response.text
+    for retention in ("sNaN", "NaN", "Infinity", "-Infinity"):
+        response = client.post("/settings", data={**good, "desired_retention": retention})
+        assert response.status_code == 400 and "Give a number, like 0.90." in response.text, retention
     for steps in ("99999999d", "99999999999d", "1m 366d"):  # once a 500, or a review page that overflowed for good
         response = client.post("/settings", data={**good, "relearning_steps": steps})
         assert response.status_code == 400 and "longer than a step can be (at most 365d)" in response.text, steps
@@ -166,6 +170,28 @@ def test_simultaneous_undos_are_each_answered_without_an_error(app: Flask, clien
     assert set(said) <= {"undone", "raced", "none"}
     for log in logs:  # each card is exactly where its undone (or kept) rating leaves it
         assert session.get(Card, log.card_id).reps == (0 if log.is_undone else 1)
+
+
+@pytest.mark.parametrize("action", ["suspend", "unsuspend", "bury"])
+def test_a_double_clicked_card_action_is_done_once_without_an_error(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                                    session: Session, action: str) -> None:
+    auth.register()
+    card_id, _ = shown_card(client.get("/review").text)
+    cookie = client.get_cookie("session").value
+    clients = [app.test_client() for _ in range(6)]
+    for other in clients:
+        other.set_cookie("session", cookie)
+    start = threading.Barrier(len(clients))
+
+    def press(other: FlaskClient) -> int:
+        start.wait()
+        return other.post(f"/cards/{card_id}/{action}?next=/cards").status_code  # TESTING: errors would raise here
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        assert list(pool.map(press, clients)) == [302] * len(clients)
+    session.expire_all()
+    card = session.get(Card, card_id)
+    assert card.is_suspended == (action == "suspend") and (card.buried_until is not None) == (action == "bury")
 
 
 def test_an_unexpected_error_still_gets_the_sites_error_page(database_url: str, tmp_path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -77,6 +78,16 @@ def test_feedback_after_a_wrong_answer(app: Flask, client: FlaskClient) -> None:
     answer(client, location, 0, item.payload, correct=False)
     page = client.get(f"{location}?answered=0").text
     assert "Not quite" in page and "Expected:" in page and "Question 2 of 3" in page
+
+
+@pytest.mark.parametrize("response", ["²", "٣", "-1", "99999999999999999999", "1.0"])
+def test_an_odd_option_number_is_a_wrong_answer_not_an_error(app: Flask, client: FlaskClient, response: str) -> None:
+    """'²' passes str.isdigit() but not int(): any response that is not an option's number is simply not it."""
+    location = start(client, category="place", length="1", seed="3")
+    item = quiz_of(app, location.rsplit("/", 1)[1]).items[0]
+    assert item.payload["form"] in ("choice", "truefalse")
+    assert client.post(f"{location}/answer", data={"position": "0", "response": response}).status_code == 302
+    assert quiz_of(app, location.rsplit("/", 1)[1]).items[0].is_correct is (response == "٣" and item.payload["options"][3] == item.payload["answer"])
 
 
 def test_answering_twice_keeps_the_first(app: Flask, client: FlaskClient) -> None:

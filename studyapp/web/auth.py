@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_learner(learner_id: str) -> Learner | None:
     """The signed-in learner of this request."""
-    return get_session().get(Learner, int(learner_id)) if learner_id.isdigit() else None
+    return get_session().get(Learner, int(learner_id)) if learner_id.isdecimal() else None
 
 
 def current_learner_id() -> int | None:

@@ -97,7 +97,7 @@ def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, i
 def _order_response() -> str:
     """The options' indices sorted by the positions the learner gave them."""
     ranks = request.form.getlist("order")
-    if not ranks or not all(r.isdigit() for r in ranks) or sorted(ranks) != [str(i) for i in range(1, len(ranks) + 1)]:
+    if not ranks or not all(r.isdecimal() for r in ranks) or sorted(ranks) != [str(i) for i in range(1, len(ranks) + 1)]:
         raise InvalidInput("Give every event a different place, from 1 to the number of events.")
     return ",".join(str(i) for i, _ in sorted(enumerate(ranks), key=lambda pair: int(pair[1])))
 
@@ -124,7 +124,7 @@ def response_text(item: object, question: object) -> str:
     response = item.response or ""  # type: ignore[attr-defined]
     options = question.options  # type: ignore[attr-defined]
     if question.form == "order":  # type: ignore[attr-defined]
-        return "; ".join(options[int(i)] for i in response.split(",") if i.isdigit() and int(i) < len(options))
-    if question.form in ("choice", "truefalse") and response.isdigit() and int(response) < len(options):  # type: ignore[attr-defined]
+        return "; ".join(options[int(i)] for i in response.split(",") if i.isdecimal() and int(i) < len(options))
+    if question.form in ("choice", "truefalse") and response.isdecimal() and int(response) < len(options):  # type: ignore[attr-defined]
         return options[int(response)]
     return response
