@@ -7,15 +7,23 @@ are not added twice, and everything is written in one commit or not at all.
 
 from __future__ import annotations
 
+import json
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+                      model_validator)
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
 
+from studyapp import quiz as quiz_questions
 from studyapp import scheduler
 from studyapp.errors import InvalidInput
 from studyapp.models import Card, Learner, Question, Quiz, QuizItem, ReviewLog
@@ -23,14 +31,62 @@ from studyapp.models import Card, Learner, Question, Quiz, QuizItem, ReviewLog
 FORMAT = "studyapp-learner-data"
 SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",
             "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches")
+TEXT_MAX = 10_000  # a Text column has no limit of its own; no answer, feedback or prompt comes near this
+MAX_DEPTH = 20  # the deepest real value (quizzes.0.items.0.payload.options.0) is 7 levels down
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = scheduler.NEW_CARD_DUE  # 9999-12-31 UTC: any local time of it is still a valid datetime
+PAST_SLACK = timedelta(days=1)  # a clock a little ahead elsewhere is fine; a review "in 2099" is not
 
 
 # A count as the database stores it (INTEGER: at most 2**31 - 1 on PostgreSQL); bigger is refused here, by field.
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
+def _in_range(value: datetime) -> datetime:
+    """The moment in UTC, refused when it is outside the years the app (and every backend) can handle."""
+    try:
+        moment = value.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError("is not a time between 1970 and 9999-12-31 (UTC)") from None
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError("is not a time between 1970 and 9999-12-31 (UTC)")
+    return moment
+
+
+def _not_future(value: datetime, info: ValidationInfo) -> datetime:
+    """A moment that records the past may be a little ahead of this server's clock, not more."""
+    now = (info.context or {}).get("now")
+    if now is not None and value > now + PAST_SLACK:
+        raise ValueError("is in the future, but records something that already happened")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
+PastMoment = Annotated[AwareDatetime, AfterValidator(_in_range), AfterValidator(_not_future)]
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _schedule_problem(state: int, step: int | None, stability: float | None, difficulty: float | None,
+                      last_review: datetime | None, reps: int) -> str | None:
+    """Why fsrs could not schedule a card in this state (see scheduler.next_review), or None when it can."""
+    memory = {"stability": stability, "difficulty": difficulty, "last_review": last_review}
+    if reps == 0:
+        if state != scheduler.State.LEARNING:
+            return "a card never reviewed (reps 0) must be in state 1 (learning)"
+        given = [name for name, value in memory.items() if value is not None]
+        if given:
+            return f"a card never reviewed (reps 0) has no {', '.join(given)}"
+    else:
+        missing = [name for name, value in memory.items() if value is None]
+        if missing:
+            return f"a reviewed card (reps {reps}, state {state}) needs {', '.join(missing)}"
+    if state in (scheduler.State.LEARNING, scheduler.State.RELEARNING) and step is None:
+        return f"a card in state {state} (learning or relearning) needs a step"
+    return None
 
 
 class SettingsData(_Model):
@@ -45,60 +101,118 @@ class SettingsData(_Model):
     suspend_leeches: bool
 
 
-class CardData(_Model):
-    question_key: str = Field(max_length=100)
+class SnapshotData(_Model):
+    """A card as reviews.py keeps it in the review log (state_before, state_after) and undo puts back."""
+
     state: int = Field(ge=1, le=3)
     step: Count | None
     stability: float | None = Field(gt=0, le=1e6)
     difficulty: float | None = Field(ge=1, le=10)
-    due: AwareDatetime
-    last_review: AwareDatetime | None
+    due: Moment
+    last_review: PastMoment | None
     reps: Count
     lapses: Count
-    is_suspended: bool
     is_leech: bool
-    buried_until: AwareDatetime | None
+    is_suspended: bool
+
+    @model_validator(mode="after")
+    def _schedulable(self) -> SnapshotData:
+        problem = _schedule_problem(self.state, self.step, self.stability, self.difficulty, self.last_review, self.reps)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    def to_log(self) -> dict[str, object]:
+        """The dict as reviews._snapshot writes it (times as isoformat, UTC)."""
+        data = self.model_dump()
+        for name in ("due", "last_review"):
+            data[name] = data[name].isoformat() if data[name] else None
+        return data
+
+
+class CardData(SnapshotData):
+    """A learner's card: its schedule (as a snapshot has it), the question it is for, and a bury."""
+
+    question_key: str = Field(max_length=100)
+    buried_until: Moment | None
 
 
 class ReviewData(_Model):
     question_key: str = Field(max_length=100)
     rating: int = Field(ge=1, le=4)
-    reviewed_at: AwareDatetime
+    reviewed_at: PastMoment
     duration_ms: Count | None
     kind: Literal["new", "learning", "review", "relearning"]
     origin: Literal["review", "quiz"]
-    state_before: dict
-    state_after: dict
+    state_before: SnapshotData
+    state_after: SnapshotData
     is_undone: bool
-    undone_at: AwareDatetime | None
+    undone_at: PastMoment | None
+
+
+class QuestionData(_Model):
+    """A quiz item's payload: studyapp.quiz.QuizQuestion, as its to_dict writes it."""
+
+    form: Literal["choice", "typed", "truefalse", "order"]
+    prompt: Text
+    keys: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=1000)
+    category: str = Field(max_length=20)
+    answer: Text
+    typed_answer: Text = ""
+    alternatives: list[Text] = Field(default=[], max_length=100)
+    options: list[Text] = Field(default=[], max_length=100)
+    answer_order: list[int] = Field(default=[], max_length=100)
+    explanation: Text = ""
+    sources: list[Text] = Field(default=[], max_length=100)
+
+    @model_validator(mode="after")
+    def _answerable(self) -> QuestionData:
+        if self.form == "order" and sorted(self.answer_order) != list(range(len(self.options))):
+            raise ValueError("an order question's answer_order must number each of its options once")
+        if self.form in ("choice", "truefalse") and self.answer not in self.options:
+            raise ValueError(f"a {self.form} question's answer must be one of its options")
+        try:
+            quiz_questions.QuizQuestion.from_dict(self.model_dump())
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"not a quiz question ({error})") from None
+        return self
 
 
 class QuizItemData(_Model):
     position: int = Field(ge=0, le=1000)
-    question_key: str | None
-    payload: dict
-    response: str | None
+    question_key: str | None = Field(max_length=100)
+    payload: QuestionData
+    response: Text | None
     is_correct: bool | None
-    feedback: str | None
-    answered_at: AwareDatetime | None
+    feedback: Text | None
+    answered_at: PastMoment | None
 
 
 class QuizData(_Model):
     seed: Count
-    deck_key: str | None
-    category: str | None
+    deck_key: str | None = Field(max_length=80)
+    category: str | None = Field(max_length=20)
     length: int = Field(ge=1, le=1000)
-    created_at: AwareDatetime
-    finished_at: AwareDatetime | None
+    created_at: PastMoment
+    finished_at: PastMoment | None
     score: Count
-    items: list[QuizItemData]
+    items: list[QuizItemData] = Field(max_length=1000)
+
+    @model_validator(mode="after")
+    def _distinct_positions(self) -> QuizData:
+        seen: set[int] = set()
+        for item in self.items:
+            if item.position in seen:
+                raise ValueError(f"two items have position {item.position}: each position may appear once")
+            seen.add(item.position)
+        return self
 
 
 class LearnerData(_Model):
     format: Literal["studyapp-learner-data"]
     version: Literal[1]
-    exported_at: AwareDatetime
-    username: str
+    exported_at: PastMoment
+    username: str = Field(max_length=40)
     settings: SettingsData
     cards: list[CardData]
     review_log: list[ReviewData]
@@ -122,65 +236,171 @@ class ImportReport:
 
 
 def export_data(session: Session, learner: Learner, now: datetime) -> dict:
-    """Everything of this learner's, JSON-ready."""
+    """Everything of this learner's, JSON-ready.
+
+    Written as stored, without the import's checks: a learner can always take their data out.
+    """
     keys = dict(session.execute(select(Card.id, Question.key).join(Question).where(Card.learner_id == learner.id)).all())
     cards = session.scalars(select(Card).where(Card.learner_id == learner.id).order_by(Card.id))
     logs = session.scalars(select(ReviewLog).where(ReviewLog.learner_id == learner.id).order_by(ReviewLog.id))
     quizzes = session.scalars(select(Quiz).where(Quiz.learner_id == learner.id).options(selectinload(Quiz.items))
                               .order_by(Quiz.id))
-    data = LearnerData(
+    data = LearnerData.model_construct(
         format=FORMAT, version=1, exported_at=now, username=learner.username,
-        settings=SettingsData(**{name: getattr(learner, name) for name in SETTINGS}),
-        cards=[CardData(question_key=keys[c.id], **_columns(c, CardData, "question_key")) for c in cards],
-        review_log=[ReviewData(question_key=keys[r.card_id], **_columns(r, ReviewData, "question_key")) for r in logs],
-        quizzes=[QuizData(**_columns(q, QuizData, "items"), items=[QuizItemData(**_columns(i, QuizItemData)) for i in q.items])
+        settings=SettingsData.model_construct(**{name: getattr(learner, name) for name in SETTINGS}),
+        cards=[CardData.model_construct(question_key=keys[c.id], **_columns(c, CardData, "question_key")) for c in cards],
+        review_log=[ReviewData.model_construct(question_key=keys[r.card_id], **_columns(r, ReviewData, "question_key"))
+                    for r in logs],
+        quizzes=[QuizData.model_construct(**_columns(q, QuizData, "items"),
+                                          items=[QuizItemData.model_construct(**_columns(i, QuizItemData)) for i in q.items])
                  for q in quizzes],
     )
-    return data.model_dump(mode="json")
+    return data.model_dump(mode="json", warnings=False)  # payloads and snapshots are the stored dicts
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition value for a download named `filename`, whatever its characters.
+
+    Headers are Latin-1: the plain filename is an ASCII fallback, and a name that needs more
+    is given as RFC 5987 filename* (UTF-8), which browsers prefer.
+    """
+    fallback = secure_filename(filename) or "download"
+    value = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
 
 
 def _columns(row: object, model: type[BaseModel], *skip: str) -> dict:
     return {name: getattr(row, name) for name in model.model_fields if name not in skip}
 
 
-def _find_nul(value: object, where: str = "") -> str | None:
-    """The dotted path of the first string (or key) holding a NUL character, if any."""
-    if isinstance(value, str):
-        return where if "\x00" in value else None
-    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, child in children:
-        path = f"{where}.{key}" if where else str(key)
-        if isinstance(key, str) and "\x00" in key:
-            return path.replace("\x00", "")
-        found = _find_nul(child, path)
-        if found is not None:
-            return found
+def parse_json(content: bytes) -> object:
+    """A data file's JSON; raises InvalidInput ("That file is not JSON (...)") for anything json would choke on.
+
+    Besides syntax: not UTF-8, NaN and Infinity (JSON has no such numbers), integers too long for
+    Python to read, and nesting deep enough to exhaust the parser's recursion.
+    """
+    try:
+        return json.loads(content.decode("utf-8"), parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InvalidInput("That file is not JSON (it nests values too deeply).") from None
+    except ValueError as error:  # UnicodeDecodeError, JSONDecodeError, too many digits, NaN/Infinity
+        raise InvalidInput(f"That file is not JSON ({_printable(str(error))}).") from None
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _printable(path: str) -> str:
+    """A JSON path fit for a message: no NUL, nothing that cannot be encoded, not endless."""
+    text = path.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= 200 else f"{text[:200]}…"
+
+
+def _find_unstorable(value: object) -> str | None:
+    """A message naming the first place in parsed JSON that no field can take, or None.
+
+    Refused: strings (and keys) with a NUL character (PostgreSQL's text cannot hold it) or that cannot be
+    encoded as UTF-8 (lone surrogates such as "\\ud800"), numbers that are not finite (1e999), and nesting
+    deeper than any data file has. Walked with a stack of its own, so no depth overflows Python's.
+    """
+    stack: list[tuple[object, str, int]] = [(value, "", 0)]
+    while stack:
+        item, path, depth = stack.pop()
+        where = _printable(path) or "its top level"
+        if isinstance(item, str):
+            if "\x00" in item:
+                return f"This file has a NUL character at {where}, which no field accepts."
+            if not _encodable(item):
+                return f"This file has text that is not valid Unicode (a lone surrogate) at {where}."
+        elif isinstance(item, float) and not math.isfinite(item):
+            return f"This file has a number too large to store at {where}."
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH:
+                return f"This file nests values too deeply at {where}."
+            children = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in reversed(list(children)):
+                child_path = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and "\x00" in key:
+                    return f"This file has a NUL character at {_printable(child_path)}, which no field accepts."
+                if isinstance(key, str) and not _encodable(key):
+                    return f"This file has text that is not valid Unicode (a lone surrogate) at {_printable(child_path)}."
+                stack.append((child, child_path, depth + 1))
     return None
 
 
-def import_data(session: Session, learner: Learner, raw: object) -> ImportReport:
-    """Merge exported data into this learner's account, in one commit; raises InvalidInput on bad data."""
-    nul = _find_nul(raw)
-    if nul is not None:
-        raise InvalidInput(f"This file has a NUL character at {nul or 'its top level'}, which no field accepts.")
+def _encodable(text: str) -> bool:
     try:
-        data = LearnerData.model_validate(raw)
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _validate(raw: object, now: datetime) -> LearnerData:
+    """The file as LearnerData; raises InvalidInput naming the JSON path of the first problem."""
+    problem = _find_unstorable(raw)
+    if problem is not None:
+        raise InvalidInput(problem)
+    try:
+        data = LearnerData.model_validate(raw, context={"now": now})
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(f"This is not a studyapp data file this version can read ({where}: {first['msg']}).") from None
+        first = error.errors(include_url=False)[0]
+        where = _printable(".".join(str(p) for p in first["loc"])) or "its top level"
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"This is not a studyapp data file this version can read ({where}: {message}).") from None
     try:
         scheduler.parse_steps(data.settings.learning_steps)
         scheduler.parse_steps(data.settings.relearning_steps)
         scheduler.day_start(data.exported_at, data.settings.timezone, data.settings.day_starts_hour)
     except (ValueError, KeyError) as error:
         raise InvalidInput(f"The settings in this file are not valid: {error}") from None
+    return data
+
+
+def _lock_learner(session: Session, learner_id: int) -> None:
+    """Start a fresh transaction holding the learner's row for writing, so imports of one learner run one by one.
+
+    An UPDATE locks the row on PostgreSQL and takes the database's write lock on SQLite; ending the
+    session's transaction first means what is read next is what the previous import committed.
+    """
+    session.rollback()
+    session.execute(update(Learner).where(Learner.id == learner_id)
+                    .values(cards_synced_to=Learner.cards_synced_to).execution_options(synchronize_session=False))
+
+
+def import_data(session: Session, learner: Learner, raw: object, now: datetime) -> ImportReport:
+    """Merge exported data into this learner's account, in one commit; raises InvalidInput on bad data.
+
+    Entries repeated in the file count once, like entries the account already has. Imports of one
+    learner are serialized (a double submit adds nothing twice).
+    """
+    data = _validate(raw, now)
+    learner_id = learner.id
+    _lock_learner(session, learner_id)
+    try:
+        report = _merge(session, learner, data)
+        session.commit()
+    except (StaleDataError, IntegrityError):  # a review or quiz answer changed a card meanwhile
+        session.rollback()
+        raise InvalidInput("Your cards changed while the file was being imported; nothing was imported. "
+                           "Try again.") from None
+    return report
+
+
+def _merge(session: Session, learner: Learner, data: LearnerData) -> ImportReport:
     for name in SETTINGS:
         setattr(learner, name, getattr(data.settings, name))
     questions = dict(session.execute(select(Question.key, Question.id)).all())
     cards = {c.question_id: c for c in session.scalars(select(Card).where(Card.learner_id == learner.id))}
-    skipped = imported_cards = 0
+    best: dict[str, CardData] = {}  # per question, the file's most studied entry (the first of equals)
     for card in data.cards:
+        if card.question_key not in best or card.reps > best[card.question_key].reps:
+            best[card.question_key] = card
+    skipped = imported_cards = 0
+    for card in best.values():
         question_id = questions.get(card.question_key)
         if question_id is None:
             skipped += 1
@@ -203,12 +423,15 @@ def import_data(session: Session, learner: Learner, raw: object) -> ImportReport
         if card is None:
             skipped += 1
             continue
-        if (card.id, entry.reviewed_at, entry.rating) in seen:
+        key = (card.id, entry.reviewed_at, entry.rating)
+        if key in seen:
             continue
-        session.add(ReviewLog(card_id=card.id, learner_id=learner.id, **entry.model_dump(exclude={"question_key"})))
+        seen.add(key)
+        session.add(ReviewLog(card_id=card.id, learner_id=learner.id,
+                              **entry.model_dump(exclude={"question_key", "state_before", "state_after"}),
+                              state_before=entry.state_before.to_log(), state_after=entry.state_after.to_log()))
         reviews += 1
     quizzes = _import_quizzes(session, learner, data.quizzes)
-    session.commit()
     return ImportReport(imported_cards, reviews, quizzes, skipped)
 
 
@@ -218,6 +441,7 @@ def _import_quizzes(session: Session, learner: Learner, quizzes: list[QuizData])
     for quiz in quizzes:
         if (quiz.created_at, quiz.seed) in existing:
             continue
+        existing.add((quiz.created_at, quiz.seed))
         row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner.id, **quiz.model_dump(exclude={"items"}))
         row.items = [QuizItem(**item.model_dump()) for item in quiz.items]
         session.add(row)

@@ -233,18 +233,11 @@ def test_request_size_is_limited(client: FlaskClient) -> None:
 
 def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskClient, auth: AuthActions,
                                                     database_url: str, tmp_path: Path) -> None:
-    auth.register("ada")
-    location = client.post("/quiz/new", data={"deck": "", "category": "", "length": "2", "seed": "4"}).headers["Location"]
-    client.post(f"{location}/answer", data={"position": "0", "response": "1928"})
-    for _ in range(3):
-        page = client.get("/review").text
-        card_id = int(re.search(r"/review/(\d+)/rate", page).group(1))
-        version = re.search(r'name="version" value="(\d+)"', page).group(1)
-        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": version})
+    from tests.test_portability import study_and_export
+
+    data = study_and_export(client, auth)
     exported = client.get("/auth/account/export.json")
     assert exported.headers["Content-Disposition"] == 'attachment; filename="studyapp-ada-data.json"'
-    data = exported.json
-    assert len(data["review_log"]) == 3 and len(data["quizzes"]) == 1
 
     other = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", tmp_path / "other")
     with other.app_context():

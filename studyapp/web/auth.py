@@ -101,7 +101,7 @@ def export_data() -> Response:
     """All of the learner's data as a JSON download."""
     data = portability.export_data(get_session(), current_user, utcnow())
     response = Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="studyapp-{current_user.username}-data.json"'
+    response.headers["Content-Disposition"] = portability.attachment(f"studyapp-{current_user.username}-data.json")
     return response
 
 
@@ -113,12 +113,8 @@ def import_data() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("auth/account.html", form=form), 400
     try:
-        raw = json.loads(form.data_file.data.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        form.data_file.errors.append(f"That file is not JSON ({error}).")
-        return render_template("auth/account.html", form=form), 400
-    try:
-        report = portability.import_data(get_session(), current_user, raw)
+        raw = portability.parse_json(form.data_file.data.read())
+        report = portability.import_data(get_session(), current_user, raw, utcnow())
     except InvalidInput as error:
         form.data_file.errors.append(str(error))
         return render_template("auth/account.html", form=form), 400
