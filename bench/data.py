@@ -29,7 +29,7 @@ def write_bank(folder: Path, questions: int, per_file: int = 500) -> Path:
             category = CATEGORIES[made % 4]
             answer = f"{1900 + rng.randrange(100)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}" \
                 if category == "date" else f"Answer {made} {rng.choice(['Kalun', 'Onsong', 'Tuman', 'Jilin'])}"
-            kind = ["choice", "typed", "truefalse", "cloze"][made % 4] if category != "date" else "typed"
+            kind = ["choice", "typed", "truefalse", "cloze"][made // 4 % 4] if category != "date" else "typed"
             lines += [f"  - id: q-{made:06d}", f"    kind: {kind}", f"    category: {category}"]
             if kind == "cloze":
                 lines.append(f"    text: According to the text, [[{answer}]] is question {made}.")

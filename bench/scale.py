@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from bench import data
-from studyapp import anki, bank, catalog, create_app, db, importer
+from studyapp import anki, bank, catalog, create_app, db, importer, lint
 
 try:
     from yaml import CSafeLoader as Loader
@@ -73,6 +73,7 @@ def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:
     parse = timed(lambda: [yaml.load(t, Loader=Loader) for t in texts], 3)
     load = timed(lambda: bank.load_bank(folder, "Society for Rallying Comrades"), 3)
     loaded = bank.load_bank(folder)
+    check = timed(lambda: lint.warnings_for(loaded), 3)  # what `questions check` adds: distractors for every question
     app = app_for(url, str(folder))
     with app.app_context():
         engine = db.engine_of(app)
@@ -83,7 +84,7 @@ def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:
         nochange = timed(lambda: importer.sync_bank(session, bank.load_bank(folder), data.NOW), 3)
         sync_only = timed(lambda: importer.sync_bank(session, loaded, data.NOW), 3)
     engine.dispose()
-    return {"parse": parse, "load": load, "sync_nochange": nochange, "sync_only": sync_only}
+    return {"parse": parse, "load": load, "lint": check, "sync_nochange": nochange, "sync_only": sync_only}
 
 
 def export_figures(url_small: str, url_large: str, small: int, large: int, progress=print) -> dict[str, float]:

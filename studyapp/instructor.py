@@ -85,7 +85,7 @@ def preview(session: Session, key: str) -> Preview:
     if data is None:
         raise NotFound(f"There is no question '{key}'.")
     item = Item.from_dict(data)
-    pool = live_questions(session)
+    pool = quiz.Pool(live_questions(session))
     forms = []
     if item.kind == Kind.TRUEFALSE:
         forms.append(quiz.ask(item, pool, random.Random(0)))
@@ -100,7 +100,7 @@ def preview(session: Session, key: str) -> Preview:
         if item.kind != Kind.CHOICE or not can_choose:  # a choice question short of options is asked typed
             forms.append(quiz.QuizQuestion("typed", item.prompt, (item.key,), item.category.value, item.answer_text,
                                            typed_answer=item.answer, alternatives=item.alternatives))
-        order = _order_with(item, pool)
+        order = _order_with(item, pool.items)
         if order is not None:
             forms.append(order)
     answered = session.execute(select(QuizItem.payload, QuizItem.response, QuizItem.is_correct).where(

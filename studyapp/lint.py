@@ -20,14 +20,14 @@ def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem
 
     Distractors are drawn from `pool` (the whole bank's items) when only part of the bank is checked.
     """
-    pool = list(bank.items if pool is None else pool)
+    index = quiz.Pool(bank.items if pool is None else pool)
     found: list[Problem] = []
     for item in bank.items:
         if not item.source and not item.key.endswith(".reverse"):
             found.append(Problem(item.file, item.line, item.column, f"'{item.key}' has no source: cite the sentence it rests on",
                                  is_warning=True))
         if item.kind in (Kind.CHOICE, Kind.FACT):
-            count = len(quiz.pick_distractors(item, pool, random.Random(0)))
+            count = len(quiz.pick_distractors(item, index, random.Random(0)))
             if count < MIN_DISTRACTORS:
                 found.append(Problem(
                     item.file, item.line, item.column,

@@ -6,9 +6,12 @@ same bank and seed always give the same questions and options.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from studyapp import dates
 from studyapp.bank import Category, Item, Kind
@@ -17,6 +20,66 @@ from studyapp.grading import is_small_typo, normalize
 OPTIONS = 4
 ORDER_SIZE = 4
 ORDER_PROMPT = "According to the text, put these in chronological order, earliest first."
+WINDOW = 40  # options ranked per question: the nearest in length (and all of the same group)
+
+
+class Pool:
+    """The bank's items, indexed once for picking distractors, so a question costs a look-up, not a scan.
+
+    Per category: every answer and instructor's distractor, sorted by length, and by group. Per kind of
+    date (precision, single or range): the answers sorted by their first day.
+    """
+
+    def __init__(self, items: Iterable[Item]) -> None:
+        self.items = list(items)
+        self.texts: dict[Category, list[tuple[int, str, str, str]]] = {}  # (length, text, group, key)
+        self.groups: dict[tuple[Category, str], list[tuple[int, str, str, str]]] = {}
+        self.dates: dict[tuple[dates.Precision, bool], list[tuple[date, str, str]]] = {}  # (first day, answer, shown)
+        for other in self.items:
+            if other.kind == Kind.TRUEFALSE:
+                continue
+            for text in (other.answer_text, *other.distractors):
+                entry = (len(text), text, other.group, other.key)
+                self.texts.setdefault(other.category, []).append(entry)
+                if other.group:
+                    self.groups.setdefault((other.category, other.group), []).append(entry)
+            if other.category == Category.DATE:
+                value = dates.parse_iso(other.answer)
+                self.dates.setdefault((value.precision, value.end is None), []).append(
+                    (value.first_day, other.answer, value.display()))
+        for entries in self.texts.values():
+            entries.sort()
+        for found in self.dates.values():
+            found.sort()
+
+    def near_in_length(self, category: Category, target: int) -> Iterator[tuple[int, str, str, str]]:
+        """The category's texts, nearest in length to `target` first."""
+        entries = self.texts.get(category, [])
+        right = bisect.bisect_left(entries, (target,))
+        left = right - 1
+        while left >= 0 or right < len(entries):
+            if right >= len(entries) or (left >= 0 and target - entries[left][0] <= entries[right][0] - target):
+                yield entries[left]
+                left -= 1
+            else:
+                yield entries[right]
+                right += 1
+
+    def nearest_dates(self, want: dates.DateValue, answer: str, count: int) -> list[str]:
+        """Up to `count` other answers of the same kind of date, the nearest to `want` first."""
+        found = self.dates.get((want.precision, want.end is None), [])
+        right = bisect.bisect_left(found, (want.first_day,))
+        left, picked = right - 1, []
+        while len(picked) < count and (left >= 0 or right < len(found)):
+            if right >= len(found) or (left >= 0 and (want.first_day - found[left][0]) <= (found[right][0] - want.first_day)):
+                day, other, shown = found[left]
+                left -= 1
+            else:
+                day, other, shown = found[right]
+                right += 1
+            if other != answer and shown not in picked:
+                picked.append(shown)
+        return picked
 
 
 @dataclass(frozen=True)
@@ -46,9 +109,10 @@ class QuizQuestion:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def build_quiz(candidates: list[Item], pool: list[Item], length: int, rng: random.Random,
+def build_quiz(candidates: list[Item], pool: list[Item] | Pool, length: int, rng: random.Random,
                with_order: bool = True) -> list[QuizQuestion]:
     """Pick `length` questions from `candidates`, mixing forms; distractors come from `pool`."""
+    pool = pool if isinstance(pool, Pool) else Pool(pool)
     candidates = sorted(candidates, key=lambda item: item.key)
     questions: list[QuizQuestion] = []
     order_slots = length // 8 if with_order else 0
@@ -79,7 +143,7 @@ def _pick_items(candidates: list[Item], count: int, rng: random.Random) -> list[
     return picked
 
 
-def ask(item: Item, pool: list[Item], rng: random.Random) -> QuizQuestion:
+def ask(item: Item, pool: list[Item] | Pool, rng: random.Random) -> QuizQuestion:
     """Turn one bank item into a question, as multiple choice where it can be."""
     common = dict(keys=(item.key,), category=item.category.value, explanation=item.explanation,
                   sources=(item.source,) if item.source else ())
@@ -104,32 +168,34 @@ def option_text(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def pick_distractors(item: Item, pool: list[Item], rng: random.Random, count: int = OPTIONS - 1) -> list[str]:
-    """Plausible wrong options from the same category; never the answer in disguise, never twice."""
+def pick_distractors(item: Item, pool: list[Item] | Pool, rng: random.Random, count: int = OPTIONS - 1) -> list[str]:
+    """Plausible wrong options from the same category; never the answer in disguise, never twice.
+
+    `pool` is the bank's items; pass a Pool when asking many questions of one bank.
+    """
+    pool = pool if isinstance(pool, Pool) else Pool(pool)
     right = [normalize(item.answer_text), normalize(item.answer), *(normalize(a) for a in item.alternatives)]
     prompt = f" {normalize(item.prompt)} "
     chosen: list[str] = []
+    taken: set[str] = set()
 
-    def take(text: str) -> None:
+    def take(text: str) -> bool:
+        """Add `text` if it is a fair wrong option; True once there are enough."""
         key = normalize(text)
-        if len(chosen) >= count or not key or key in right or any(is_small_typo(key, r) for r in right):
-            return
-        if f" {key} " in prompt:  # named in the question itself: not a plausible answer
-            return
-        if key in (normalize(c) for c in chosen):
-            return
-        chosen.append(text)
+        if key and key not in right and key not in taken and f" {key} " not in prompt \
+                and not any(is_small_typo(key, r) for r in right):  # named in the question: not plausible
+            chosen.append(text)
+            taken.add(key)
+        return len(chosen) >= count
 
     own = list(item.distractors)
     rng.shuffle(own)
-    for text in own:
-        take(_date_display(text) if item.category == Category.DATE else text)
+    if any(take(_date_display(text) if item.category == Category.DATE else text) for text in own):
+        return chosen
     if item.category == Category.DATE and item.kind != Kind.TRUEFALSE:
-        for text in _date_distractors(item, pool, rng):
-            take(text)
+        any(take(text) for text in _date_distractors(item, pool, rng))
     else:
-        for text in _same_category(item, pool, rng):
-            take(text)
+        any(take(text) for text in _same_category(item, pool, rng))
     return chosen
 
 
@@ -139,32 +205,29 @@ def _date_display(text: str) -> str:
     return value.display() if value is not None else text
 
 
-def _same_category(item: Item, pool: list[Item], rng: random.Random) -> list[str]:
-    """Answers of the same category: the same group first, then lengths like the answer's."""
-    others = [p for p in pool if p.category == item.category and p.kind != Kind.TRUEFALSE and p.key != item.key]
-    texts: dict[str, tuple[int, float]] = {}
+def _same_category(item: Item, pool: Pool, rng: random.Random) -> Iterator[str]:
+    """Answers of the same category: the same group first, then lengths like the answer's (with some chance).
+
+    Ranks the group and the WINDOW texts nearest in length; the rest follow, nearest first, should those run out.
+    """
     target = len(item.answer_text)
-    for other in others:
-        for text in (other.answer_text, *other.distractors):
-            rank = (0 if item.group and other.group == item.group else 1, abs(len(text) - target) / max(target, 1) + rng.random())
-            if text not in texts or rank < texts[text]:
-                texts[text] = rank
-    return sorted(texts, key=lambda t: texts[t])
+    near = pool.near_in_length(item.category, target)
+    ranked: dict[str, tuple[int, float]] = {}
+    group = pool.groups.get((item.category, item.group), []) if item.group else []
+    for length, text, other_group, key in [*group, *itertools.islice(near, WINDOW)]:
+        if key == item.key:
+            continue
+        rank = (0 if item.group and other_group == item.group else 1, abs(length - target) / max(target, 1) + rng.random())
+        if text not in ranked or rank < ranked[text]:
+            ranked[text] = rank
+    yield from sorted(ranked, key=lambda t: ranked[t])
+    yield from (text for _, text, _, key in near if key != item.key)
 
 
-def _date_distractors(item: Item, pool: list[Item], rng: random.Random) -> list[str]:
+def _date_distractors(item: Item, pool: Pool, rng: random.Random) -> list[str]:
     """Other dates of the text at the same precision, nearest first, then near dates made up."""
     want = dates.parse_iso(item.answer)
-    found: list[tuple[int, str]] = []
-    for other in pool:
-        if other.category != Category.DATE or other.kind == Kind.TRUEFALSE or other.answer == item.answer:
-            continue
-        value = dates.parse_iso(other.answer)
-        if value.precision == want.precision and (value.end is None) == (want.end is None):
-            distance = abs((value.first_day - want.first_day).days)
-            found.append((distance, value.display()))
-    found.sort()
-    nearby = [text for _, text in found[:2]]
+    nearby = pool.nearest_dates(want, item.answer, 2)
     made = [value.display() for value in _near_dates(want, rng)]
     return nearby + made
 
