@@ -244,6 +244,12 @@ def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "string_too_short":
         message = "must not be empty"
+    elif error["type"] == "list_type":
+        message = "should be a list: write [one, two] or one '- item' per line"
+    elif error["type"] == "string_type" and error.get("input") is None:
+        message = "is empty: write a value (or remove it)"
+    elif error["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        message = "should be a mapping of fields (id: ..., kind: ..., on lines of their own)"
     elif error["type"] == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'" + _did_you_mean(loc, document)
     elif error["type"] == "missing":
@@ -339,9 +345,24 @@ def _check_across(decks: list[Deck], items: list[Item], declared: Sequence[Item]
             problems.append(Problem(deck.file, 1, 1, f"deck '{deck.key}' is also declared in {seen_decks[deck.key].file}"))
         seen_decks[deck.key] = deck
     seen: dict[str, Item] = {}
+    reported: set[tuple[str, int]] = set()
     for item in sorted([*items, *declared], key=lambda i: (i.file, i.line)):
         other = seen.get(item.key)
-        if other is not None:  # the two directions of one fact have distinct keys, so any repeat is a clash
+        # the two directions of one fact have distinct keys, so any repeat is a clash; a fact's is said once
+        if other is not None and (item.file, item.line) not in reported:
+            reported.add((item.file, item.line))
             problems.append(Problem(item.file, item.line, item.column, f"id '{item.key}' is already used at {other.file}:{other.line}"))
         seen.setdefault(item.key, item)
+    return problems
+
+
+def clashes(items: Sequence[Item], others: Iterable[Path], root: Path) -> list[Problem]:
+    """Ids of `items` already used in the bank files `others` (under `root`): checking a file checks it against the rest."""
+    used = {entry.key: entry for path in others for entry in _declared_ids(path, root)}
+    problems: list[Problem] = []
+    for item in items:
+        other = used.get(item.fact or item.key)
+        if other is not None and not item.key.endswith(".reverse"):
+            problems.append(Problem(item.file, item.line, item.column,
+                                    f"id '{item.fact or item.key}' is already used at {other.file}:{other.line}"))
     return problems

@@ -20,7 +20,7 @@ from studyapp import accounts, anki, autosync, bank, catalog, importer, lint
 from studyapp import config
 from studyapp.config import PROJECT_ROOT
 from studyapp.db import get_session
-from studyapp.errors import BankError, StudyError
+from studyapp.errors import BankError, Problem, StudyError
 from studyapp.schema import DeckFile
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
@@ -98,6 +98,9 @@ def check(paths: tuple[str, ...]) -> None:
         click.echo("note: no source text is configured (SOURCE_TEXT): quotes were not checked", err=True)
     try:
         loaded = read_bank(paths)
+        clashing = rest_of_bank_clashes(paths, loaded)
+        if clashing:
+            raise BankError(clashing)
     except BankError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -108,6 +111,16 @@ def check(paths: tuple[str, ...]) -> None:
         click.echo(str(problem), err=True)
     count = len(warnings) + (1 if unreadable else 0)
     click.echo(describe(loaded) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
+
+
+def rest_of_bank_clashes(paths: tuple[str, ...], loaded: bank.Bank) -> list[Problem]:
+    """When only files of the configured bank are checked: their ids that its other files already use."""
+    folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
+    if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
+        return []
+    checked = {path.resolve() for path, _ in bank.bank_files([Path(p) for p in paths])[0]}
+    others = [path for path, _ in bank.bank_files([folder])[0] if path.resolve() not in checked]
+    return bank.clashes(loaded.items, others, folder)
 
 
 def distractor_pool(paths: tuple[str, ...], loaded: bank.Bank) -> list[bank.Item]:

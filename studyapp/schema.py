@@ -191,8 +191,11 @@ class QuestionModel(_Strict):
                 raise ValueError("missing or empty 'answer'")
             answer = self.answer
         where = ("text",) if self.kind == "cloze" else ("answer",)
-        if self.kind == "truefalse" and answer not in ("true", "false"):
-            raise FieldProblem(where, "a truefalse answer is true or false")
+        if self.kind == "truefalse":
+            answer = _TRUTH.get(answer.strip().lower(), "")
+            if not answer:
+                raise FieldProblem(where, "a truefalse answer is true or false (yes and no also do)")
+            object.__setattr__(self, "answer", answer)  # stored as true/false, whatever case or word was written (frozen model)
         if self.category == "date" and self.kind == "cloze" and dates.parse_text(answer) is None:
             raise FieldProblem(where, f"the blank '{answer}' is not an unambiguous date (write e.g. 3 July 1930)")
         if self.category == "date" and self.kind in ("choice", "typed"):
@@ -203,6 +206,9 @@ class QuestionModel(_Strict):
         if self.category == "date" and self.kind == "choice":
             _check_date_options(answer, self.alternatives, self.distractors)
         return self
+
+
+_TRUTH = {"true": "true", "yes": "true", "false": "false", "no": "false"}
 
 
 class FactModel(_Strict):

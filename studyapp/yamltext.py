@@ -14,8 +14,10 @@ import yaml
 
 try:  # the C parser is much faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
+    _C_PARSER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    _C_PARSER = False
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _NULL = "tag:yaml.org,2002:null"
@@ -97,12 +99,19 @@ def load(text: str) -> Document:
         mark = error.problem_mark or error.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
         line = text.split("\n")[where.line - 1] if where.line <= text.count("\n") + 1 else ""
-        hint = " (this line has a tab character: use spaces)" if "\t" in line else ""
+        hint = _syntax_hint(str(error.problem), line)
         document.value = None
         document.problems.append(YamlProblem(f"YAML syntax error: {error.problem or error.context}{hint}", where))
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, at a character offset
+        # libyaml counts bytes of UTF-8, PyYAML's own reader counts characters
+        before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if _C_PARSER else text[: error.position]
+        where = Mark(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        document.value = None
+        document.problems.append(YamlProblem(f"control character U+{error.character:04X} is not allowed: delete it", where)
+                                 if isinstance(error.character, int) else YamlProblem(f"YAML error: {error.reason}", where))
     except yaml.YAMLError as error:
         document.value = None
-        document.problems.append(YamlProblem(f"YAML error: {error}", Mark(1, 1)))
+        document.problems.append(YamlProblem(f"YAML error: {' '.join(str(error).split())}", Mark(1, 1)))
     return document
 
 
@@ -115,6 +124,18 @@ def _anchor_problem(document: Document, event: yaml.Event, path: Path) -> None:
     first = next(p for p in document.problems if p.message.startswith(_ANCHOR))
     first.message = f"{_ANCHOR} ({document.anchors - 1} more in this file)"
     first.path = ()  # the file's values are no longer what was written: their own errors would mislead
+
+
+def _syntax_hint(problem: str, line: str) -> str:
+    """What usually causes this syntax error on this line, as a hint to append."""
+    value = line.split(":", 1)[1].strip() if ":" in line else line.strip().lstrip("- ")
+    if "\t" in line:
+        return " (this line has a tab character: use spaces)"
+    if "mapping values are not allowed" in problem and (": " in value or value.endswith(":")):
+        return " (a value that contains ': ' must be quoted: \"...\")"
+    if value.startswith(("[[", "*", "&", "!", "%", "@", "`")):
+        return f" (a value starting with {value[:2]!r} must be quoted: \"...\")"
+    return ""
 
 
 def _mark(event: yaml.Event) -> Mark:
@@ -134,7 +155,7 @@ def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, document
     if event.anchor is not None:
         _anchor_problem(document, event, path)
     tag = event.tag
-    if tag is not None and (tag.startswith("tag:yaml.org,2002:python/") or tag.startswith("!")):
+    if tag is not None and tag not in (_NULL, "tag:yaml.org,2002:str"):  # !!binary, !!python/..., !local: no
         document.problems.append(YamlProblem(f"tag {tag} is not allowed: write plain values", _mark(event), path))
         tag = None
     document.marks[path] = _mark(event)

@@ -163,6 +163,13 @@ def test_id_used_twice_across_files(tmp_path: Path) -> None:
     assert str(raised.value) == f"{tmp_path.name}/b.yaml:5:5: id 'q' is already used at {tmp_path.name}/a.yaml:4"
 
 
+@pytest.mark.parametrize(("written", "stored"), [("True", "true"), ("FALSE", "false"), ("yes", "true"), ("no", "false")])
+def test_a_truefalse_answer_may_be_written_in_any_case_or_as_yes_no(tmp_path: Path, written: str, stored: str) -> None:
+    (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: truefalse, category: date, "
+                                     f"prompt: 'According to the text, it was 1930.', answer: {written}}}\n")
+    assert bank.load_bank(tmp_path).items[0].answer == stored
+
+
 def test_a_file_with_problems_still_has_its_ids_checked(tmp_path: Path) -> None:
     """Every mistake at once: a file that fails for one reason is still checked for clashing ids."""
     (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X}\n")

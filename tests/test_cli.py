@@ -79,6 +79,21 @@ def test_checking_one_file_of_the_bank_draws_distractors_from_all_of_it(app: Fla
     assert result.exit_code == 0 and "warning" not in result.output
 
 
+def test_checking_one_file_of_the_bank_finds_ids_its_other_files_use(app: Flask, runner: FlaskCliRunner,
+                                                                       tmp_path: Path) -> None:
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    app.config["QUESTIONS_DIR"] = str(tmp_path / "bank")
+    (tmp_path / "bank" / "extra.yaml").write_text(
+        "deck: extra\ntitle: Extra\nquestions:\n  - {id: q-new, kind: typed, category: place, prompt: P?, answer: X}\n"
+        "  - {id: src-formed, kind: typed, category: place, prompt: P?, answer: X}\n")
+    result = runner.invoke(args=["questions", "check", str(tmp_path / "bank" / "extra.yaml")])
+    assert result.exit_code == 1
+    assert "bank/extra.yaml:5:5: id 'src-formed' is already used at bank/founding.yaml:" in result.stderr
+    assert "1 error: nothing can be synced" in result.stderr
+    whole = runner.invoke(args=["questions", "check", str(tmp_path / "bank")])  # the whole bank says it once
+    assert whole.exit_code == 1 and whole.stderr.count("is already used") == 1
+
+
 def test_check_reads_yml_files(runner: FlaskCliRunner, tmp_path: Path) -> None:
     shutil.copytree(DATA / "bank", tmp_path / "bank")
     shutil.copy(DATA / "bad" / "tab.yaml", tmp_path / "bank" / "extra.yml")
