@@ -193,7 +193,8 @@ def load_file(path: Path, position: int = 0, root: Path | None = None,
     except pydantic.ValidationError as error:
         spoiled = [p.path for p in document.problems if p.path is not None]  # values a YAML problem already explains
         found = [_problem(name, document, e) for e in error.errors() if not _within(_location(e), spoiled)]
-        return None, [], [*problems, *found]
+        quotes = [] if source_text is None else _check_quotes(_raw_sources(document.value), document, name, source_text)
+        return None, [], [*problems, *found, *quotes]
     if problems:  # the YAML had problems that left the rest readable: all of it was checked, none of it loads
         return None, [], problems
     if model.deck != path.stem:
@@ -205,17 +206,30 @@ def load_file(path: Path, position: int = 0, root: Path | None = None,
         items.append(_question_item(model, question, name, document.mark(("questions", index))))
     for index, fact in enumerate(model.facts):
         items.extend(_fact_items(model, fact, name, document.mark(("facts", index))))
-    return deck, items, [] if source_text is None else _check_quotes(model, document, name, source_text)
+    sources = [(part, index, entry.id, entry.source) for part, entries in (("questions", model.questions), ("facts", model.facts))
+               for index, entry in enumerate(entries)]
+    return deck, items, [] if source_text is None else _check_quotes(sources, document, name, source_text)
 
 
-def _check_quotes(model: DeckFile, document: yamltext.Document, name: str, source_text: str) -> list[Problem]:
+def _raw_sources(value: dict) -> list[tuple[str, int, str, str]]:
+    """(part, index, id, source) of every entry of a file that did not validate, as far as they can be read."""
+    found = []
+    for part in ("questions", "facts"):
+        entries = value.get(part)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and isinstance(entry.get("source"), str):
+                found.append((part, index, str(entry.get("id")), entry["source"]))
+    return found
+
+
+def _check_quotes(sources: list[tuple[str, int, str, str | None]], document: yamltext.Document, name: str,
+                  source_text: str) -> list[Problem]:
     haystack = normalize_quote(source_text)
     problems: list[Problem] = []
-    for part, entries in (("questions", model.questions), ("facts", model.facts)):
-        for index, entry in enumerate(entries):
-            if entry.source and normalize_quote(entry.source) not in haystack:
-                mark = document.mark((part, index, "source"))
-                problems.append(Problem(name, mark.line, mark.column, f"source quote of '{entry.id}' is not in the source text"))
+    for part, index, key, source in sources:
+        if source and normalize_quote(source) not in haystack:
+            mark = document.mark((part, index, "source"))
+            problems.append(Problem(name, mark.line, mark.column, f"source quote of '{key}' is not in the source text"))
     return problems
 
 

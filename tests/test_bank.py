@@ -184,6 +184,15 @@ def test_a_file_with_problems_still_has_its_ids_checked(tmp_path: Path) -> None:
                                           f"b.yaml:6:5: id 'r' is already used at {tmp_path.name}/b.yaml:5"]
 
 
+def test_a_quote_is_checked_in_a_file_with_other_problems(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it, colour: red}\n")
+    with pytest.raises(BankError) as raised:
+        bank.load_bank(tmp_path, "The text says something else.")
+    assert sorted(p.message for p in raised.value.problems) == ["questions.0.colour: unknown field 'colour'",
+                                                                "source quote of 'q' is not in the source text"]
+
+
 def test_quote_missing_from_source(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(
         "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
