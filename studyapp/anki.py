@@ -75,8 +75,8 @@ def note_for(item: Item, deck_title: str) -> AnkiNote:
     else:
         answer = item.answer_text
     back = [f'<div class="answer"><b>{_html(answer)}</b></div>']
-    if item.alternatives:
-        back.append(f'<div class="alternatives">Also accepted: {_html(", ".join(item.alternatives))}</div>')
+    if item.other_spellings:
+        back.append(f'<div class="alternatives">Also accepted: {_html(", ".join(item.other_spellings))}</div>')
     if item.explanation:
         back.append(f'<div class="explanation">{_html(item.explanation)}</div>')
     if item.source:

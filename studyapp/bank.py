@@ -75,6 +75,18 @@ class Item:
             return dates.parse_iso(self.answer).display()
         return self.answer
 
+    @property
+    def other_spellings(self) -> tuple[str, ...]:
+        """The alternatives worth showing beside the answer: not those that differ from it only in case,
+        punctuation or a leading article (which every typed answer is forgiven anyway); accents count."""
+        shown = {_plain(self.answer_text)}
+        spellings = []
+        for alternative in self.alternatives:
+            if _plain(alternative) not in shown:
+                shown.add(_plain(alternative))
+                spellings.append(alternative)
+        return tuple(spellings)
+
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready copy, for the database."""
         data = dict(self.__dict__)
@@ -116,6 +128,12 @@ class Bank:
         for item in self.items:
             counts[item.category] = counts.get(item.category, 0) + 1
         return counts
+
+
+def _plain(text: str) -> str:
+    """Text without case, punctuation or a leading article, for telling spellings apart."""
+    words = re.sub(r"[^\w]+", " ", text.casefold()).split()
+    return " ".join(words[1:] if words[:1] in (["the"], ["a"], ["an"]) else words)
 
 
 def normalize_quote(text: str) -> str:

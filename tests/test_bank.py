@@ -287,3 +287,10 @@ def test_any_file_loads_or_fails_with_located_readable_problems(tmp_path_factory
         assert problems and all(p.line >= 1 and p.column >= 1 and p.message and "Traceback" not in p.message for p in problems)
     else:
         assert problems == [] and all(item.deck == "fuzz" for item in items)
+
+
+def test_alternatives_shown_leave_out_the_answer_itself() -> None:
+    """'Korean Communist Party / Also accepted: Korean Communist Party' said nothing; a real other spelling stays."""
+    item = bank.Item(key="k", deck="d", kind=bank.Kind.TYPED, category=bank.Category.PLACE, prompt="P?", answer="the Onsong area",
+                     alternatives=("Onsong area", "The Onsong Area.", "Ŏnsŏng area", "Onsong", "onsong"))
+    assert item.other_spellings == ("Ŏnsŏng area", "Onsong")
