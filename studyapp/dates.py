@@ -173,8 +173,26 @@ def parse_text(text: str) -> DateValue | None:
         return None
 
 
+def ambiguity(text: str) -> str | None:
+    """Why a typed date cannot be read although it is one (03/07/1930: which is the month?), or None."""
+    numeric = _NUMERIC.match(_clean(text))
+    if not numeric or len(numeric.group(1)) == 4:
+        return None
+    first, second, year = numeric.groups()
+    if len(year) != 4:
+        return f"“{text.strip()}”: write the year in full, for example 3 July 1930."
+    try:
+        day_first, month_first = make(int(year), int(second), int(first)), make(int(year), int(first), int(second))
+    except ValueError:
+        return None
+    if "." in text or day_first == month_first:
+        return None
+    return (f"“{text.strip()}” could be {day_first.display()} or {month_first.display()}: "
+            f"write the month as a word, for example {day_first.display()}.")
+
+
 def _clean(text: str) -> str:
-    text = text.strip().lower().replace(",", " ").replace("\u2019", "'")
+    text = text.strip().rstrip(".!?;").lower().replace(",", " ").replace("\u2019", "'")
     text = _ORDINAL.sub(r"\1", text)
     text = re.sub(r"\b(?:on|in|of|the year|the|between)\b", " ", text)
     text = re.sub(r"\b(\d{1,2})-([a-z]{3,9}\.?)-(\d{4})\b", r"\1 \2 \3", text)  # 3-Jul-1930

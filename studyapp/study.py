@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from studyapp import catalog, grading, quiz, reviews
+from studyapp import catalog, dates, grading, quiz, reviews
 from studyapp.bank import Category
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Learner, Quiz, QuizItem
@@ -107,6 +107,9 @@ def _submit_once(session: Session, token: str, learner_id: int | None, position:
     if not response.strip():
         raise InvalidInput("Give an answer first.")
     question = question_of(item)
+    unclear = dates.ambiguity(response) if question.form == "typed" and question.category == "date" else None
+    if unclear:  # not wrong, just unreadable: asked again, not marked
+        raise InvalidInput(unclear)
     outcome = grading.check(question, response)
     claimed = session.execute(
         update(QuizItem).where(QuizItem.id == item.id, QuizItem.answered_at.is_(None))

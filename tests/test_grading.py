@@ -48,6 +48,8 @@ def test_typo_says_what_it_was_accepted_as() -> None:
     ("1930 July 3", "1930-07-03", True),
     ("1930 July", "1930-07", True),
     ("1930 July 4", "1930-07-03", False),
+    ("July 3, 1930.", "1930-07-03", True),   # a sentence's full stop
+    ("1930.", "1930", True),
     ("1930-07-03", "1930-07-03", True),
     ("03.07.1930", "1930-07-03", True),
     ("Jul 3 1930", "1930-07-03", True),

@@ -198,3 +198,16 @@ def test_a_bad_shared_link_shows_the_form_with_its_errors(client: FlaskClient) -
     for link in ("/quiz/new", "/quiz/new?deck=&category=", "/quiz/new?deck=founding&category=date&length=4&seed=12"):
         assert client.get(link).status_code == 200, link
     assert client.get("/quiz/new?seed=x").status_code == 400
+
+
+def test_an_ambiguous_typed_date_is_asked_again_not_marked_wrong(app: Flask, client: FlaskClient) -> None:
+    """03/07/1930 could be 3 July or 7 March: the learner is asked to write the month as a word."""
+    location = start(client, category="date", length="8", seed="1")
+    token = location.rsplit("/", 1)[1]
+    position = next(i.position for i in quiz_of(app, token).items
+                    if i.payload["form"] == "typed" and len(i.payload["typed_answer"]) == 10)
+    for earlier in range(position):
+        answer(client, location, earlier, quiz_of(app, token).items[earlier].payload, correct=True)
+    page = client.post(f"{location}/answer", data={"position": str(position), "response": "03/07/1930"})
+    assert page.status_code == 400 and "write the month as a word" in page.text
+    assert quiz_of(app, token).items[position].answered_at is None  # not marked: asked again
