@@ -116,3 +116,4 @@ class ImportForm(FlaskForm):
     data_file = FileField("Data file (.json)", validators=[
         FileRequired("Choose the file you downloaded with “Download my data”."),
         FileAllowed(["json"], "Choose a .json file exported by studyapp.")])
+    take_settings = BooleanField("Also take the settings in the file (retention, steps, limits, day start, timezone)")

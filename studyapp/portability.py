@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
                       model_validator)
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -227,12 +227,19 @@ class ImportReport:
     reviews: int
     quizzes: int
     skipped_unknown_questions: int
+    settings_taken: bool = False
 
     def summary(self) -> str:
-        """One sentence for the learner."""
-        skipped = (f"; {self.skipped_unknown_questions} entries for questions this instance does not have were skipped"
-                   if self.skipped_unknown_questions else "")
-        return f"Imported {self.cards} cards, {self.reviews} reviews and {self.quizzes} quizzes{skipped}."
+        """What changed, for the learner: only what the file added or moved on."""
+        skipped = (f"; {_count(self.skipped_unknown_questions, 'entry', 'entries')} for questions this instance "
+                   "does not have were skipped" if self.skipped_unknown_questions else "")
+        settings = "Your settings were taken from the file." if self.settings_taken else "Your settings were kept."
+        return (f"Imported {_count(self.cards, 'card')}, {_count(self.reviews, 'review')} and "
+                f"{_count(self.quizzes, 'quiz', 'quizzes')}{skipped}. {settings}")
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def export_data(session: Session, learner: Learner, now: datetime) -> dict:
@@ -371,17 +378,18 @@ def _lock_learner(session: Session, learner_id: int) -> None:
                     .values(cards_synced_to=Learner.cards_synced_to).execution_options(synchronize_session=False))
 
 
-def import_data(session: Session, learner: Learner, raw: object, now: datetime) -> ImportReport:
+def import_data(session: Session, learner: Learner, raw: object, now: datetime, take_settings: bool = False) -> ImportReport:
     """Merge exported data into this learner's account, in one commit; raises InvalidInput on bad data.
 
     Entries repeated in the file count once, like entries the account already has. Imports of one
-    learner are serialized (a double submit adds nothing twice).
+    learner are serialized (a double submit adds nothing twice). The account's settings are replaced
+    by the file's only when `take_settings` (an older backup must not undo today's changes silently).
     """
     data = _validate(raw, now)
     learner_id = learner.id
     _lock_learner(session, learner_id)
     try:
-        report = _merge(session, learner, data)
+        report = _merge(session, learner, data, take_settings)
         session.commit()
     except (StaleDataError, IntegrityError):  # a review or quiz answer changed a card meanwhile
         session.rollback()
@@ -390,9 +398,10 @@ def import_data(session: Session, learner: Learner, raw: object, now: datetime) 
     return report
 
 
-def _merge(session: Session, learner: Learner, data: LearnerData) -> ImportReport:
-    for name in SETTINGS:
-        setattr(learner, name, getattr(data.settings, name))
+def _merge(session: Session, learner: Learner, data: LearnerData, take_settings: bool) -> ImportReport:
+    if take_settings:
+        for name in SETTINGS:
+            setattr(learner, name, getattr(data.settings, name))
     questions = dict(session.execute(select(Question.key, Question.id)).all())
     cards = {c.question_id: c for c in session.scalars(select(Card).where(Card.learner_id == learner.id))}
     best: dict[str, CardData] = {}  # per question, the file's most studied entry (the first of equals)
@@ -406,13 +415,17 @@ def _merge(session: Session, learner: Learner, data: LearnerData) -> ImportRepor
             skipped += 1
             continue
         row = cards.get(question_id)
-        if row is None:
+        new = row is None
+        if new:
             row = cards[question_id] = Card(learner_id=learner.id, question_id=question_id)
             session.add(row)
         elif row.reps > card.reps:
             continue  # this account has studied the card further: keep it
-        for name, value in card.model_dump(exclude={"question_key"}).items():
-            setattr(row, name, value)
+        values = card.model_dump(exclude={"question_key"})
+        if not new and all(getattr(row, name) == value for name, value in values.items()):
+            continue  # the same card: nothing to import
+        for name, value in values.items():  # an INSERT takes None as "use the default": NULL must be said
+            setattr(row, name, null() if new and value is None else value)
         imported_cards += 1
     session.flush()
     seen = set(session.execute(select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.rating)
@@ -432,7 +445,7 @@ def _merge(session: Session, learner: Learner, data: LearnerData) -> ImportRepor
                               state_before=entry.state_before.to_log(), state_after=entry.state_after.to_log()))
         reviews += 1
     quizzes = _import_quizzes(session, learner, data.quizzes)
-    return ImportReport(imported_cards, reviews, quizzes, skipped)
+    return ImportReport(imported_cards, reviews, quizzes, skipped, take_settings)
 
 
 def _import_quizzes(session: Session, learner: Learner, quizzes: list[QuizData]) -> int:

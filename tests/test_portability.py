@@ -192,13 +192,15 @@ def test_entries_repeated_in_the_file_are_imported_once(app: Flask, client: Flas
     doubled["cards"] = exported["cards"] + exported["cards"]
     page = client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(doubled).encode()), "d.json")},
                        follow_redirects=True).text
-    assert f"Imported {len(exported['cards'])} cards, 3 reviews and 1 quizzes." in page
+    assert "3 reviews and 1 quiz. Your settings were kept." in page
     assert _counts(app) == (3, 1, 2, 3)
     again = client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(doubled).encode()), "d.json")},
                         follow_redirects=True).text
-    assert "3 reviews" not in again and "0 reviews and 0 quizzes" in again
+    assert "Imported 0 cards, 0 reviews and 0 quizzes." in again, re.findall(r"Imported[^<]*", again)
     assert _counts(app) == (3, 1, 2, 3)
     mine = client.get("/auth/account/export.json").json
+    studied = lambda cards: sorted((c["question_key"], c["state"], c["step"], c["reps"]) for c in cards if c["reps"])  # noqa: E731
+    assert studied(mine["cards"]) == studied(exported["cards"])  # a review card's step stays None, not the column's 0
     assert [r["state_before"] for r in mine["review_log"]] == [r["state_before"] for r in exported["review_log"]] or all(
         datetime.fromisoformat(a["due"]) == datetime.fromisoformat(b["due"])
         for a, b in zip((r["state_before"] for r in mine["review_log"]), (r["state_before"] for r in exported["review_log"])))
@@ -243,3 +245,22 @@ def test_export_names_the_file_safely_for_any_username(app: Flask, client: Flask
                            "filename*=UTF-8''studyapp-%E6%9D%B1%E4%BA%ACuser-data.json")
     assert portability.attachment('a"b\r\nc.json').encode("ascii")
     assert "\r" not in portability.attachment('a"b\r\nc.json') and '"b' not in portability.attachment('a"b\r\nc.json')
+
+
+GOOD_SETTINGS = {"desired_retention": "0.85", "learning_steps": "2m 15m", "relearning_steps": "10m",
+                 "maximum_interval_days": "365", "new_per_day": "5", "reviews_per_day": "100", "day_starts_hour": "6",
+                 "timezone": "Asia/Seoul"}
+
+
+def test_an_older_backup_keeps_todays_settings_unless_asked(client: FlaskClient, auth: AuthActions) -> None:
+    """Importing yesterday's file must not silently undo today's settings; re-importing one's own file changes nothing."""
+    data = study_and_export(client, auth)
+    assert client.post("/settings", data=GOOD_SETTINGS).status_code == 302
+    page = client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(data).encode()), "d.json")},
+                       follow_redirects=True).text
+    assert "Imported 0 cards, 0 reviews and 0 quizzes. Your settings were kept." in page
+    assert 'value="2m 15m"' in client.get("/settings").text
+    page = client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(data).encode()), "d.json"),
+                                                     "take_settings": "y"}, follow_redirects=True).text
+    assert "Your settings were taken from the file." in page
+    assert 'value="1m 10m"' in client.get("/settings").text

@@ -249,10 +249,10 @@ def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskCli
     AuthActions(other_client).register("ada-elsewhere")
     upload = {"data_file": (io.BytesIO(json.dumps(data).encode()), "data.json")}
     page = other_client.post("/auth/account/import", data=upload, follow_redirects=True).text
-    assert "Imported" in page and "3 reviews and 1 quizzes" in page
+    assert "Imported" in page and "3 reviews and 1 quiz." in page
     again = other_client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(data).encode()), "d.json")},
                               follow_redirects=True).text
-    assert "0 reviews and 0 quizzes" in again
+    assert "Imported 0 cards, 0 reviews and 0 quizzes." in again
     mine = other_client.get("/auth/account/export.json").json
     strip = lambda cards: sorted((c["question_key"], c["reps"], c["due"], c["stability"]) for c in cards if c["reps"])  # noqa: E731
     assert strip(mine["cards"]) == strip(data["cards"])

@@ -114,7 +114,7 @@ def import_data() -> str | Response | tuple[str, int]:
         return render_template("auth/account.html", form=form), 400
     try:
         raw = portability.parse_json(form.data_file.data.read())
-        report = portability.import_data(get_session(), current_user, raw, utcnow())
+        report = portability.import_data(get_session(), current_user, raw, utcnow(), form.take_settings.data)
     except InvalidInput as error:
         form.data_file.errors.append(str(error))
         return render_template("auth/account.html", form=form), 400
