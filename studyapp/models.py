@@ -24,6 +24,8 @@ class Learner(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None]
     cards_synced_to: Mapped[int] = mapped_column(default=0, server_default="0")  # BankSync id the cards match
+    # Part of every session's id: signing out moves it on, so a copy of an old session cookie stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Study settings (fsrs and the daily queue)
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
@@ -35,6 +37,10 @@ class Learner(UserMixin, Base):
     day_starts_hour: Mapped[int] = mapped_column(default=4)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     suspend_leeches: Mapped[bool] = mapped_column(default=False)
+
+    def get_id(self) -> str:
+        """Flask-Login's id for the session cookie: the learner and the current session epoch."""
+        return f"{self.id}.{self.session_epoch}"
 
 
 # find_learner ignores case, so names differing only in case must not make two accounts (even in a race)

@@ -71,3 +71,16 @@ def test_a_username_is_trimmed_before_it_is_checked(client: FlaskClient, session
                                                     "confirm": "correct horse"})
     assert response.status_code == 302
     assert session.scalar(select(Learner.username).where(Learner.username == "Ada.L-1_")) == "Ada.L-1_"
+
+
+def test_a_copied_session_cookie_stops_working_after_sign_out(app, client: FlaskClient, auth: AuthActions) -> None:
+    """Flask's session lives in the cookie: signing out must also end any copy of it (another tab, a stolen one)."""
+    auth.register("ada")
+    copy = app.test_client()
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert "Sign out (ada)" in copy.get("/").text
+    auth.logout()
+    assert "Sign out (ada)" not in copy.get("/").text
+    assert copy.get("/cards").status_code == 302  # sent to sign in
+    auth.login("ada")
+    assert "Sign out (ada)" in client.get("/").text  # signing in again works as before

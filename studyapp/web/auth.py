@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import update
 
 
 from studyapp import accounts, portability
@@ -31,9 +32,13 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_learner(learner_id: str) -> Learner | None:
-    """The signed-in learner of this request."""
-    return get_session().get(Learner, int(learner_id)) if learner_id.isdecimal() else None
+def load_learner(session_id: str) -> Learner | None:
+    """The signed-in learner of this request, unless the session was signed out since ("id.epoch")."""
+    learner_id, _, epoch = session_id.partition(".")
+    if not (learner_id.isdecimal() and epoch.isdecimal()) or len(learner_id) > 10:
+        return None
+    learner = get_session().get(Learner, int(learner_id))
+    return learner if learner is not None and learner.session_epoch == int(epoch) else None
 
 
 def current_learner_id() -> int | None:
@@ -82,7 +87,12 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    """Sign out."""
+    """Sign out, here and wherever a copy of this session's cookie may be."""
+    if current_user.is_authenticated:
+        session = get_session()
+        session.execute(update(Learner).where(Learner.id == current_user.id)
+                        .values(session_epoch=Learner.session_epoch + 1))
+        session.commit()
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("decks.index"))
