@@ -98,7 +98,9 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
         query = query.join(Card, Card.question_id == Question.id).where(
             Card.learner_id == learner_id, or_(Card.reps > 0, Card.is_suspended.is_(True)))
         if chosen.due_only:
-            query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False))
+            # As the review queue: buried (until later) and suspended cards are not due.
+            query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False),
+                                or_(Card.buried_until.is_(None), Card.buried_until <= now))
         if chosen.leeches_only:
             query = query.where(Card.is_leech.is_(True))
     for data, title in session.execute(query.execution_options(yield_per=1000)):

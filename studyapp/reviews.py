@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from studyapp import scheduler
 from studyapp.bank import Item
@@ -33,6 +33,13 @@ class Queue:
     next_due: datetime | None
     due_tomorrow: int
     learning_now: int
+    new_done: int = 0
+    new_held_back: bool = False
+
+    @property
+    def new_limit_reached(self) -> bool:
+        """Whether new cards wait only because today's new-card limit is used up."""
+        return self.new == 0 and self.new_held_back
 
     @property
     def due_now(self) -> int:
@@ -100,10 +107,15 @@ def ensure_cards(session: Session, learner: Learner, now: datetime) -> None:
         session.rollback()
 
 
+def not_buried(now: datetime) -> ColumnElement[bool]:
+    """The condition a card is not buried at `now` (every due count and filter leaves buried cards out)."""
+    return or_(Card.buried_until.is_(None), Card.buried_until <= now)
+
+
 def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
     query = (select(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
              .where(Card.learner_id == learner_id, Question.is_retired.is_(False), Card.is_suspended.is_(False),
-                    or_(Card.buried_until.is_(None), Card.buried_until <= now)))
+                    not_buried(now)))
     return query.where(Deck.key == deck_key) if deck_key else query
 
 
@@ -128,7 +140,8 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
     review_cap = max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0)
-    new_cap = max(learner.new_per_day - _done_today(session, learner.id, start, "new"), 0)
+    new_done = _done_today(session, learner.id, start, "new")
+    new_cap = max(learner.new_per_day - new_done, 0)
     review_left, new_left = _count(session, reviews, review_cap), _count(session, new, new_cap)
     learning_today = _count(session, learning.where(Card.due < end))
     learning_now = _count(session, learning.where(Card.due <= now))
@@ -139,7 +152,8 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
         card = session.scalar(new.order_by(Card.id).limit(1))
     next_due = session.scalar(learning.with_only_columns(Card.due).order_by(Card.due).limit(1))
     tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
-    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now)
+    held_back = not new_cap and _count(session, new, 1) > 0
+    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now, new_done, held_back)
 
 
 def get_card(session: Session, learner_id: int, card_id: int) -> Card:
@@ -203,6 +217,12 @@ def can_undo(session: Session, learner_id: int) -> bool:
     return _last_undoable(session, learner_id) is not None
 
 
+def find_undoable_card(session: Session, learner_id: int) -> Card | None:
+    """The card whose rating Undo would take back, or None."""
+    log = _last_undoable(session, learner_id)
+    return get_card(session, learner_id, log.card_id) if log else None
+
+
 def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
     """Put the card of the learner's last rating back as it was; the log entry is marked undone.
 
@@ -253,6 +273,14 @@ def bury(session: Session, learner: Learner, card_id: int, now: datetime) -> Car
     return card
 
 
+def unbury(session: Session, learner_id: int, card_id: int) -> Card:
+    """Bring a buried card back into today's queue."""
+    card = get_card(session, learner_id, card_id)
+    session.execute(update(Card).where(Card.id == card.id).values(buried_until=None))  # as in set_suspended
+    session.commit()
+    return card
+
+
 def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str], correct: bool,
                      now: datetime, settings: scheduler.Settings) -> int:
     """A quiz answer counts as Good (right) or Again (wrong) for cards already being studied.
@@ -292,7 +320,7 @@ def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict
     """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more)."""
     rows = session.execute(
         select(Deck.key,
-               func.count().filter(and_(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False))),
+               func.count().filter(and_(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
                func.count().filter(Card.reps == 0),
                func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
         .select_from(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)

@@ -68,10 +68,14 @@ def progress(session: Session, learner: Learner, now: datetime) -> Progress:
     zone, hour = learner.timezone, learner.day_starts_hour
     today = scheduler.study_date(now, zone, hour)
     horizon = scheduler.next_day_start(now, zone, hour) + timedelta(days=FORECAST_DAYS - 1)
-    dues = session.scalars(
-        select(Card.due).join(Question).where(Card.learner_id == learner.id, Card.reps > 0, Card.is_suspended.is_(False),
-                                              Question.is_retired.is_(False), Card.due < horizon))
-    per_day = Counter(max(scheduler.study_date(due, zone, hour), today) for due in dues)
+    dues = session.execute(
+        select(Card.due, Card.buried_until).join(Question).where(
+            Card.learner_id == learner.id, Card.reps > 0, Card.is_suspended.is_(False),
+            Question.is_retired.is_(False), Card.due < horizon))
+    # A card buried today is due on the day it comes back, as the review queue has it.
+    per_day = Counter(max(scheduler.study_date(due, zone, hour), today,
+                          scheduler.study_date(buried, zone, hour) if buried and buried > now else today)
+                      for due, buried in dues)
     forecast = [(today + timedelta(days=i), per_day.get(today + timedelta(days=i), 0)) for i in range(FORECAST_DAYS)]
     since = scheduler.day_start(now, zone, hour) - timedelta(weeks=CALENDAR_WEEKS)
     moments = session.scalars(select(ReviewLog.reviewed_at).where(

@@ -199,3 +199,80 @@ def test_sign_up_takes_the_browsers_timezone(browser, base_url: str, live_app: F
         expect(page.get_by_label("Timezone")).to_have_value("Asia/Seoul")
     finally:
         context.close()
+
+
+def test_type_the_next_answer_right_after_a_verdict(page: Page, base_url: str, live_app: Flask) -> None:
+    """No Tab needed: after a verdict the next question's field has focus, and the verdict is read out."""
+    page.goto(f"{base_url}/quiz/new?length=12&seed=5")
+    page.get_by_role("button", name="Start the quiz").click()
+    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    position = 0
+    while stored_question(live_app, token, position + 1)["form"] != "typed":
+        answer_in_browser(page, stored_question(live_app, token, position), right=True)
+        position += 1
+    answer_in_browser(page, stored_question(live_app, token, position), right=True)
+    expect(page.locator("#feedback")).to_be_visible()
+    typed = stored_question(live_app, token, position + 1)
+    page.wait_for_load_state("load")  # the browser focuses the #feedback target of the redirect on load
+    expect(page.get_by_role("textbox", name=typed["prompt"])).to_be_focused()
+    expect(page.locator("#verdict-announce")).to_have_text(re.compile("^Correct"))
+    page.keyboard.type(typed["typed_answer"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Correct")).to_be_visible()
+    expect(page.get_by_text(f"Your answer: {typed['typed_answer']}")).to_be_visible()
+
+
+def test_u_after_a_suspend_unsuspends_that_card(page: Page, base_url: str) -> None:
+    sign_up(page, base_url, "suspend-learner")
+    page.goto(f"{base_url}/review?deck=founding")
+    keys_ready(page)
+    expect(page.locator("#key-hints")).to_be_visible()
+    page.keyboard.press("Space")
+    expect(page.locator("#card-back")).to_be_visible()
+    page.keyboard.press("1")  # Again: a rating that u would undo
+    expect(page.get_by_role("button", name="Undo last rating")).to_be_visible()
+    new, learning, review = counts(page)
+    suspended = page.locator("#card-front").inner_text()
+    page.get_by_role("button", name="Suspend").click()
+    expect(page).to_have_url(re.compile(r"/review\?deck=founding$"))
+    expect(page.locator("#reversible")).to_contain_text("Card suspended")
+    expect(page.locator("#card-front")).not_to_have_text(suspended)
+    keys_ready(page)
+    page.keyboard.press("u")
+    expect(page.get_by_text("Card unsuspended")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/review\?deck=founding$"))
+    expect(page.locator("#card-front")).to_have_text(suspended)
+    expect_counts(page, new, learning, review)  # the earlier rating still stands
+    expect(page.get_by_role("button", name="Undo last rating")).to_be_visible()
+
+
+def test_progress_tables_keep_words_whole_at_360px(page: Page, base_url: str) -> None:
+    sign_up(page, base_url, "narrow-progress-learner")
+    page.goto(f"{base_url}/review")
+    for rating in ("3", "1", "3", "4"):
+        keys_ready(page)
+        page.keyboard.press("Space")
+        page.keyboard.press(rating)
+        expect(page.locator("#card-back")).to_be_hidden()
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{base_url}/progress")
+    page.locator(".retention details, section details").evaluate_all("all => all.forEach(d => d.open = true)")
+    broken = page.evaluate("""() => {
+      const broken = [];
+      for (const cell of document.querySelectorAll("main th, main td, main caption")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const match of node.data.matchAll(/\\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].filter(r => r.width).map(r => Math.round(r.top))).size;
+            if (lines > 1) broken.push(match[0]);
+          }
+        }
+      }
+      return broken;
+    }""")
+    assert page.locator(".retention td").count() > 0
+    assert broken == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # and nothing sticks out sideways

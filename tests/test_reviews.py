@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from studyapp import db, reviews, scheduler
+from studyapp import catalog, db, reviews, scheduler, stats
 from studyapp.errors import InvalidInput
 from studyapp.models import Card, Learner, ReviewLog
 from studyapp.scheduler import Rating, State
@@ -254,3 +254,48 @@ def test_preview_intervals_for_a_new_card() -> None:
     assert {r: scheduler.format_interval(i) for r, i in shown.items()} == {
         Rating.AGAIN: "1m", Rating.HARD: "6m", Rating.GOOD: "10m", Rating.EASY: "8d"}
     assert scheduler.State(int(fsrs.State.Review)) == State.REVIEW
+
+
+def test_buried_and_suspended_cards_are_due_nowhere(session: Session) -> None:
+    """The deck list, the progress figures and the "only due" export agree with the review queue."""
+    learner = add_learner(session, new_per_day=100)
+    cards = cards_of(session, learner, NOW)
+    studied = [cards[key] for key in ("src-formed", "kalun-village", "bolshevik")]
+    for n, card in enumerate(studied):
+        rate(session, learner, card, Rating.AGAIN, NOW + timedelta(seconds=n))  # due again in a minute
+    later = NOW + timedelta(minutes=5)
+    assert reviews.get_queue(session, learner, later).learning_now == 3
+    reviews.bury(session, learner, studied[0].id, later)
+    reviews.set_suspended(session, learner.id, studied[1].id, True)
+    assert reviews.get_queue(session, learner, later).learning_now == 1
+    assert sum(deck["due"] for deck in reviews.due_counts_by_deck(session, learner.id, later).values()) == 1
+    figures = stats.progress(session, learner, later)
+    assert (figures.due_today, figures.due_tomorrow) == (1, 1)  # the buried card is due when it comes back
+    due_only = catalog.ExportFilter(due_only=True)
+    exported = [note.front for note in catalog.notes_for_export(session, due_only, learner.id, later)]
+    assert len(exported) == 1 and reviews.item_of(studied[2]).prompt in exported[0]
+    tomorrow = scheduler.next_day_start(later, learner.timezone, learner.day_starts_hour)
+    assert len(list(catalog.notes_for_export(session, due_only, learner.id, tomorrow))) == 2
+
+
+def test_unbury_brings_a_card_back_today(session: Session) -> None:
+    learner = add_learner(session)
+    cards_of(session, learner, NOW)
+    first = reviews.get_queue(session, learner, NOW).card
+    reviews.bury(session, learner, first.id, NOW)
+    assert reviews.get_queue(session, learner, NOW).card.id != first.id
+    reviews.unbury(session, learner.id, first.id)
+    assert reviews.get_queue(session, learner, NOW).card.id == first.id
+
+
+def test_the_queue_tells_the_new_card_limit_from_an_empty_deck(session: Session) -> None:
+    learner = add_learner(session, new_per_day=1)
+    cards_of(session, learner, NOW)
+    queue = reviews.get_queue(session, learner, NOW)
+    assert queue.new == 1 and not queue.new_limit_reached
+    rate(session, learner, queue.card, Rating.EASY, NOW)
+    queue = reviews.get_queue(session, learner, NOW + timedelta(seconds=1))
+    assert queue.card is None and queue.new_limit_reached and queue.new_done == 1
+    for card in cards_of(session, learner, NOW).values():
+        reviews.set_suspended(session, learner.id, card.id, True)
+    assert not reviews.get_queue(session, learner, NOW + timedelta(seconds=2)).new_limit_reached

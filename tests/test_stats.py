@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -96,3 +97,26 @@ def test_progress_page_draws_charts(client: FlaskClient, auth: AuthActions, sess
     rate(session, learner, cards["bolshevik"], Rating.GOOD, NOW)
     page = client.get("/progress").text
     assert 'id="calendar"' in page and "Publication" in page and "1 / 1" in page
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_more_reviews_stand_out_more_from_an_empty_day_in_both_themes() -> None:
+    css = (Path(stats.__file__).parent / "static" / "app.css").read_text()
+    light, dark = css.split("@media (prefers-color-scheme: dark)", 1)
+    dark = dark.split("\n}\n", 1)[0]
+    for theme, block in (("light", light), ("dark", dark)):
+        colours = dict(re.findall(r"--(line|heat\d): (#[0-9a-f]{6})", block))
+        ratios = [contrast(colours[f"heat{level}"], colours["line"]) for level in range(1, 5)]
+        assert ratios == sorted(ratios) and len(set(ratios)) == 4, (theme, ratios)
+        if theme == "dark":  # each level a visible step away from the empty cell (non-text contrast, 3:1)
+            assert ratios[0] >= 3, ratios
+    assert "#005a32" not in dark and ".heat4 { fill: var(--heat4); }" in css

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -251,3 +252,132 @@ def test_next_learning_card_time_is_in_the_learners_timezone(client: FlaskClient
     due = session.scalar(select(Card).where(Card.id == card_id)).due
     local = due.astimezone(ZoneInfo("Asia/Kathmandu"))
     assert local.strftime("%H:%M") + " Asia/Kathmandu</time>" in page and "UTC</time>" not in page
+
+
+def test_bury_and_suspend_keep_the_deck_and_can_be_reversed_at_once(client: FlaskClient, auth: AuthActions,
+                                                                     session: Session) -> None:
+    auth.register()
+    page = client.get("/review?deck=people").text
+    assert "Review <span class=\"muted\">· People and places</span>" in page  # the deck's title, not its key
+    card_id, version = shown_card(page)
+    assert f"/cards/{card_id}/bury?deck=people" in page and f"/cards/{card_id}/suspend?deck=people" in page
+    client.post(f"/review/{card_id}/rate?deck=people", data={"rating": "1", "version": version})
+    page = client.get("/review?deck=people").text
+    prompt = session.get(Card, card_id).question.data["prompt"]
+    assert re.search(r'id="undo" title="Undo your rating of “[^"]+”">Undo last rating', page)
+    assert "u undoes your last rating" in page
+    other, _ = shown_card(page)
+    for action, reverse, says in (("suspend", "unsuspend", "unsuspends"), ("bury", "unbury", "unburies")):
+        response = client.post(f"/cards/{other}/{action}?deck=people")
+        assert response.headers["Location"] == "/review?deck=people", action
+        page = client.get(response.headers["Location"]).text
+        # The page offers to reverse this action, and u presses that button (#reverse), not the rating Undo (#undo).
+        assert f'action="/cards/{other}/{reverse}?deck=people"' in page and 'id="reverse"' in page, action
+        assert f"u {says} the card you just set aside" in page
+        assert 'Undo last rating <kbd' not in page  # the u key is not shown on the rating Undo now
+        assert f'id="reverse">{reverse.capitalize()}' in page
+        response = client.post(f"/cards/{other}/{reverse}?deck=people")
+        assert response.headers["Location"] == "/review?deck=people"
+        page = client.get("/review?deck=people").text
+        assert 'id="reverse"' not in page and shown_card(page)[0] == other, action  # back at the front of the queue
+        session.expire_all()
+        card = session.get(Card, other)
+        assert not card.is_suspended and card.buried_until is None
+    assert prompt  # the rated card still waits for its Undo
+    assert "is back as it was" in client.post("/review/undo?deck=people", follow_redirects=True).text
+
+
+def test_key_hints_only_show_once_the_script_runs(client: FlaskClient, auth: AuthActions) -> None:
+    auth.register()
+    page = client.get("/review").text
+    assert re.search(r'<p class="muted keys" id="key-hints" hidden>Keys:', page)
+
+
+def test_the_daily_new_card_limit_is_named_as_the_reason(client: FlaskClient, auth: AuthActions,
+                                                         session: Session) -> None:
+    auth.register()
+    learner = session.scalar(select(Learner))
+    learner.new_per_day = 1
+    session.commit()
+    card_id, version = shown_card(client.get("/review?deck=founding").text)
+    client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": version})  # Easy: out of today's queue
+    page = client.get("/review?deck=founding").text
+    assert "Nothing more to review right now" in page
+    assert re.search(r"You have studied today's 1 new card\s+\(your limit is 1 a day\); more come tomorrow, "
+                     r"or raise the limit in <a href=\"/settings\">Settings</a>", page)
+    assert "no new cards are waiting" not in page
+
+
+def test_an_emptied_deck_does_not_blame_the_limit(client: FlaskClient, auth: AuthActions, session: Session) -> None:
+    auth.register()
+    client.get("/review")  # makes the learner's cards
+    for card in session.scalars(select(Card)):
+        card.is_suspended = True
+    session.commit()
+    page = client.get("/review?deck=founding").text
+    assert "no new cards are waiting" in page and "today's 0 new cards" not in page and 'id="new-limit"' not in page
+
+
+def test_buried_cards_are_not_counted_as_due_on_the_deck_list(client: FlaskClient, auth: AuthActions,
+                                                              session: Session) -> None:
+    auth.register()
+    learner = session.scalar(select(Learner))
+    learner.new_per_day = 2
+    session.commit()
+    for _ in range(2):
+        card_id, version = shown_card(client.get("/review?deck=founding").text)
+        client.post(f"/review/{card_id}/rate", data={"rating": "1", "version": version})
+    for card in session.scalars(select(Card).where(Card.reps > 0)):
+        card.due = card.due.replace(year=2000)  # both due now
+    session.commit()
+    page = client.get("/decks").text
+    assert "<strong>2</strong> due now" in page
+    card_id, _ = shown_card(client.get("/review?deck=founding").text)
+    client.post(f"/cards/{card_id}/bury?deck=founding")
+    assert "<strong>1</strong> due now" in client.get("/decks").text
+    assert re.search(r'id="stat-due-today">1<', client.get("/progress").text)
+
+
+def test_card_list_shows_due_dates_as_the_learners_study_day(client: FlaskClient, auth: AuthActions,
+                                                            session: Session) -> None:
+    auth.register()
+    card_id, version = shown_card(client.get("/review").text)
+    client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": version})
+    learner = session.scalar(select(Learner))
+    learner.timezone, learner.day_starts_hour = "Asia/Seoul", 4
+    card = session.get(Card, card_id)
+    card.due = datetime(2026, 12, 1, 20, 0, tzinfo=timezone.utc)  # 05:00 on 2 December in Seoul
+    session.commit()
+    page = client.get("/cards").text
+    assert ">2026-12-02</time>" in page and "2026-12-01<" not in page
+    learner.day_starts_hour = 6  # 05:00 still belongs to the study day of 1 December
+    session.commit()
+    assert ">2026-12-01</time>" in client.get("/cards").text
+
+
+def test_my_quizzes_show_local_times_deck_titles_and_category_labels(client: FlaskClient, auth: AuthActions,
+                                                                     session: Session) -> None:
+    auth.register()
+    learner = session.scalar(select(Learner))
+    learner.timezone = "Asia/Kathmandu"
+    session.commit()
+    location = client.post("/quiz/new", data={"deck": "people", "category": "place", "length": "1", "seed": "1"})
+    page = client.get(location.headers["Location"]).text
+    assert "Quiz <span class=\"muted\">· Places · People and places</span>" in page
+    page = client.get("/quiz/mine").text
+    assert "Asia/Kathmandu</time>" in page and " UTC</time>" not in page
+    assert ">People and places</td>" in page and ">Places</td>" in page and ">people</td>" not in page
+
+
+def test_settings_offer_only_real_timezones(client: FlaskClient, auth: AuthActions, session: Session) -> None:
+    auth.register()
+    page = client.get("/settings").text
+    offered = re.findall(r'<option[^>]*value="([^"]+)"', page.split('name="timezone"', 1)[1].split("</select>", 1)[0])
+    assert offered[0] == "UTC" and "Asia/Seoul" in offered and "America/Argentina/Buenos_Aires" in offered
+    for name in ("localtime", "Factory", "posixrules", "EST5EDT", "Etc/GMT+5", "US/Eastern", "GMT"):
+        assert name not in offered, name
+    good = {"desired_retention": "0.9", "learning_steps": "1m 10m", "relearning_steps": "10m",
+            "maximum_interval_days": "365", "new_per_day": "20", "reviews_per_day": "200", "day_starts_hour": "4"}
+    for name in ("localtime", "Factory"):
+        assert client.post("/settings", data={**good, "timezone": name}).status_code == 400, name
+    assert client.post("/settings", data={**good, "timezone": "UTC"}).status_code == 302

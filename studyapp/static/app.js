@@ -30,15 +30,26 @@ whenParsed(() => {
   if (invalid) invalid.focus();
 });
 
-// Quizzes: focus the verdict after an answer (else the first field); number keys pick options.
+// Quizzes: after an answer, focus stays ready for the next one (the next question's first field), and the
+// verdict is read out through a live region; on the last verdict, focus the verdict. Number keys pick options.
 whenParsed(() => {
   const feedback = document.getElementById("feedback");
   const form = document.querySelector(".answer-form");
-  if (feedback && !document.querySelector("main [aria-invalid=true]")) {
-    feedback.focus({ preventScroll: false });
-  } else if (form && !form.querySelector("[aria-invalid=true]")) {
-    const first = form.querySelector("input[type=text], input[type=radio], select");
-    if (first) first.focus();
+  const invalid = document.querySelector("main [aria-invalid=true]");
+  const first = form?.querySelector("input[type=text], input[type=radio], select");
+  if (!invalid && first) {
+    first.focus();
+    // The answer's redirect ends in #feedback and the browser focuses that target once the page has loaded:
+    // take focus back to the field (unless the learner has moved it), so typing goes on without a Tab.
+    window.addEventListener("load", () => setTimeout(() => {
+      if (document.activeElement === feedback || document.activeElement === document.body) first.focus();
+    }), { once: true });
+  } else if (!invalid && feedback) feedback.focus({ preventScroll: false });
+  const announce = document.getElementById("verdict-announce");
+  if (feedback && announce && first && !invalid) {
+    // Text put into a live region after load is read out; text that was there at load often is not.
+    const says = [feedback.querySelector("h2"), feedback.querySelector(".verdict-feedback")];
+    setTimeout(() => { announce.textContent = says.filter(Boolean).map((e) => e.textContent.trim()).join(". "); }, 250);
   }
   if (!form) return;
   document.addEventListener("keydown", (event) => {
@@ -63,7 +74,9 @@ whenParsed(() => {
 // Review screen: Space/Enter reveal, 1-4 rate, u undo. The plain forms work without this.
 whenParsed(() => {
   const reveal = document.getElementById("reveal");
-  const undo = document.getElementById("undo");
+  // After a suspend or bury, u reverses that (#reverse), not an older rating (#undo).
+  const undo = document.getElementById("reverse") || document.getElementById("undo");
+  document.getElementById("key-hints")?.removeAttribute("hidden");  // the keys only work with this script
   if (!reveal && !undo) return;
   if (reveal) reveal.querySelector("summary").focus();
   reveal?.addEventListener("toggle", () => {

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, g, render_template
 from flask_login import current_user
 
 from studyapp import catalog, reviews
 from studyapp.db import get_session
+from studyapp.forms import CATEGORY_CHOICES
 from studyapp.web import downloads, utcnow
 from studyapp.web.study import quiz_form
 
 bp = Blueprint("decks", __name__)
+CATEGORY_LABELS = {choice.value: choice.label for choice in CATEGORY_CHOICES if choice.value}
+
+
+@bp.app_template_filter()
+def deck_title(key: str) -> str:
+    """A deck's title for a deck key (the key itself for a deck no longer in the bank); read once per request."""
+    if "deck_titles" not in g:
+        g.deck_titles = {deck.key: deck.title for deck in catalog.list_decks(get_session())}
+    return g.deck_titles.get(key, key)
+
+
+@bp.app_template_filter()
+def category_label(value: str) -> str:
+    """A category's label ("Dates") for its value ("date")."""
+    return CATEGORY_LABELS.get(value, value)
 
 
 @bp.get("/")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -20,6 +23,10 @@ from studyapp.web import downloads, utcnow
 bp = Blueprint("review", __name__)
 MAX_DURATION_MS = 60_000
 CARD_PAGES = ("/cards", "/cards?leeches=1", "/cards?suspended=1", "/progress")  # where a card action may return to
+# Real places (Area/Location) and UTC: not "localtime", "Factory", "posixrules", "EST5EDT" or the old "US/Eastern".
+AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+REAL_ZONE = re.compile(rf"(?:{'|'.join(AREAS)})/[A-Z][\w+-]*(?:/[A-Z][\w+-]*)?")
+REVERSIBLE = "review.reversible"  # session key: the suspend or bury the review screen offers to reverse
 
 
 @bp.before_request
@@ -33,15 +40,34 @@ def _settings() -> scheduler.Settings:
 
 
 @bp.app_template_filter()
-def learner_time(moment: datetime, now: datetime) -> str:
+def learner_time(moment: datetime, now: datetime | None = None) -> str:
     """A time in the learner's timezone, with the day when it is not today there: "04:09 Asia/Seoul"."""
-    try:
-        zone = ZoneInfo(current_user.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = moment.astimezone(zone)
-    shown = local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else local.strftime("%a %d %b, %H:%M")
+    zone = _learner_zone()
+    local, today = moment.astimezone(zone), (now or utcnow()).astimezone(zone).date()
+    if local.date() == today:
+        shown = local.strftime("%H:%M")
+    else:
+        shown = local.strftime("%a %d %b, %H:%M" if local.year == today.year else "%a %d %b %Y, %H:%M")
     return f"{shown} {zone.key}"
+
+
+@bp.app_template_filter()
+def study_day(moment: datetime) -> date:
+    """The learner's study day a moment belongs to (their timezone, their day_starts_hour)."""
+    return scheduler.study_date(moment, _learner_zone().key, current_user.day_starts_hour)
+
+
+def _learner_zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(current_user.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def timezone_names(current: str | None = None) -> list[str]:
+    """The zones Settings offers: UTC and real Area/Location zones (and the learner's current one, kept)."""
+    names = sorted(name for name in available_timezones() if REAL_ZONE.fullmatch(name))
+    return ["UTC", *names] + ([current] if current and current != "UTC" and current not in names else [])
 
 
 def _back(deck: str | None) -> Response:
@@ -53,19 +79,35 @@ def show() -> str:
     """The next card's front (its back one key away) and what is left today."""
     now, deck = utcnow(), request.args.get("deck") or None
     session = get_session()
-    if deck is not None:
-        catalog.get_deck(session, deck)
+    found = catalog.get_deck(session, deck) if deck is not None else None
     reviews.ensure_cards(session, current_user, now)
     queue = reviews.get_queue(session, current_user, now, deck)
     card = queue.card
+    reversible = _pop_reversible(session, deck)
     intervals = {}
     if card is not None:
         previews = scheduler.preview(card.id, reviews.state_of(card), now, _settings())
         intervals = {rating: scheduler.format_interval(interval) for rating, interval in previews.items()}
     return render_template("review/show.html", queue=queue, card=card, item=reviews.item_of(card) if card else None,
                            intervals=intervals, ratings=list(Rating), deck=deck, form=RateForm(),
-                           shown_at=int(now.timestamp() * 1000), can_undo=reviews.can_undo(session, current_user.id),
-                           now=now)
+                           shown_at=int(now.timestamp() * 1000), undo_prompt=_undo_prompt(session),
+                           now=now, deck_title=found.title if found else None,
+                           reversible=reversible, new_per_day=current_user.new_per_day)
+
+
+def _undo_prompt(session: Session) -> str | None:
+    """The question of the card whose rating Undo would take back, if any."""
+    card = reviews.find_undoable_card(session, current_user.id)
+    return reviews.item_of(card).prompt if card else None
+
+
+def _pop_reversible(session: Session, deck: str | None) -> dict[str, object] | None:
+    """The suspend or bury just done on this review screen (shown once, like a flash) and its card's question."""
+    done = flask_session.pop(REVERSIBLE, None)
+    if not isinstance(done, dict) or done.get("deck") != deck:
+        return None
+    card = reviews.get_card(session, current_user.id, int(done["card_id"]))
+    return {**done, "prompt": reviews.item_of(card).prompt}
 
 
 @bp.post("/review/<id:card_id>/rate")
@@ -100,19 +142,32 @@ def undo() -> Response:
     return _back(request.args.get("deck"))
 
 
-@bp.post("/cards/<id:card_id>/<any(suspend, unsuspend, bury):action>")
+CARD_MESSAGES = {
+    "bury": "Card buried until tomorrow.", "unbury": "Card unburied: it is back in today's reviews.",
+    "suspend": "Card suspended: it stays out of reviews until you unsuspend it.",
+    "unsuspend": "Card unsuspended: it is back in your reviews.",
+}
+
+
+@bp.post("/cards/<id:card_id>/<any(suspend, unsuspend, bury, unbury):action>")
 def card_action(card_id: int, action: str) -> Response:
-    """Suspend, unsuspend or bury one card."""
-    session, now = get_session(), utcnow()
+    """Suspend, unsuspend, bury or unbury one card; back on the review screen, a suspend or bury can be reversed."""
+    session, now, deck = get_session(), utcnow(), request.args.get("deck") or None
     if action == "bury":
-        reviews.bury(session, current_user, card_id, now)
-        flash("Card buried until tomorrow.", "success")
+        card = reviews.bury(session, current_user, card_id, now)
+    elif action == "unbury":
+        card = reviews.unbury(session, current_user.id, card_id)
     else:
-        reviews.set_suspended(session, current_user.id, card_id, action == "suspend")
-        flash("Card suspended: it stays out of reviews until you unsuspend it." if action == "suspend"
-              else "Card unsuspended: it is back in your reviews.", "success")
+        card = reviews.set_suspended(session, current_user.id, card_id, action == "suspend")
     target = request.args.get("next")
-    return redirect(target if target in CARD_PAGES else url_for("review.show"))
+    if target in CARD_PAGES:
+        flash(CARD_MESSAGES[action], "success")
+        return redirect(target)
+    if action in ("bury", "suspend"):  # the review screen shows this message with its reverse button
+        flask_session[REVERSIBLE] = {"action": action, "card_id": card.id, "deck": deck}
+    else:
+        flash(CARD_MESSAGES[action], "success")
+    return _back(deck)
 
 
 @bp.get("/cards")
@@ -157,7 +212,7 @@ def progress() -> str:
 def settings() -> str | Response:
     """The learner's scheduling and daily-limit settings."""
     form = SettingsForm(obj=current_user)
-    form.timezone.choices = [SelectChoice(name, name) for name in sorted(available_timezones())]
+    form.timezone.choices = [SelectChoice(name, name) for name in timezone_names(current_user.timezone)]
     if form.validate_on_submit():
         form.populate_obj(current_user)
         current_user.desired_retention = float(form.desired_retention.data)
