@@ -110,6 +110,8 @@ def test_share_link_prefills_the_form(client: FlaskClient) -> None:
     page = client.get("/quiz/new?deck=founding&category=date&length=4&seed=12").text
     assert re.search(r'<option selected value="founding">|<option value="founding" selected>', page)
     assert 'value="12"' in page and 'value="4"' in page
+    assert "Someone shared this quiz with you" in page  # says why the form is filled in
+    assert "Someone shared this quiz" not in client.get("/quiz/new").text
 
 
 def test_bad_quiz_requests_get_messages_not_errors(client: FlaskClient) -> None:
