@@ -45,9 +45,11 @@ def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
         samples = []
         for learner in learners:
             with client.session_transaction() as session:
-                session["_user_id"] = str(learner)
+                session["_user_id"] = f"{learner}.0"  # Learner.get_id(): the id and the session epoch
                 session["_fresh"] = True
-            client.get(page)  # warm
+            warm = client.get(page)
+            if warm.status_code != 200:  # a signed-out redirect would time nothing real
+                raise RuntimeError(f"{page} for learner {learner} answered {warm.status_code}, not 200")
             samples.append(timed(lambda: client.get(page), repeat))
         results[page] = statistics.median(samples)
     db.engine_of(app).dispose()
