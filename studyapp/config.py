@@ -33,6 +33,10 @@ def defaults(app: Flask) -> dict[str, object]:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
         "WTF_CSRF_ENABLED": True,
+        # Tokens live as long as the session they are bound to: a review tab left open over lunch still posts.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Reverse proxies in front of the app whose X-Forwarded-For/Proto/Host/Port headers are to be believed.
+        "TRUSTED_PROXIES": 0,
     }
 
 

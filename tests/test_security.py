@@ -301,3 +301,22 @@ def test_fuzzed_requests_never_get_a_500(app: Flask, data: st.DataObject) -> Non
                            data=params if method == "POST" else None)
     response.close()
     assert response.status_code < 500, (method, url, params, response.status_code)
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_forms_and_links_use_the_clients_host(tmp_path: Path, proxies: int) -> None:
+    """nginx passes the client's scheme and host in X-Forwarded-*: believed only with STUDYAPP_TRUSTED_PROXIES."""
+    app = make_app(f"sqlite:///{tmp_path / 'proxy.sqlite'}", tmp_path, WTF_CSRF_ENABLED=True, TRUSTED_PROXIES=proxies)
+    try:
+        client = app.test_client()
+        behind = {"headers": {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "study.example.org"},
+                  "base_url": "http://127.0.0.1:8000", "environ_overrides": {"wsgi.url_scheme": "https"}}
+        page = client.get("/auth/register", **behind).text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        form = {"csrf_token": token, "username": "ada", "password": "correct horse", "confirm": "correct horse"}
+        sent = client.post("/auth/register", data=form, **{**behind, "headers": {
+            **behind["headers"], "Referer": "https://study.example.org/auth/register"}})
+        assert sent.status_code == (302 if proxies else 400)  # without: the Referer's host is not the request's
+    finally:
+        db.Base.metadata.drop_all(db.engine_of(app))
+        db.engine_of(app).dispose()
