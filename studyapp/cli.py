@@ -40,7 +40,13 @@ def main() -> None:
     """Entry point of the `studyapp` command."""
     from studyapp import create_app
 
-    FlaskGroup(create_app=create_app, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
+    def create() -> Flask:
+        try:
+            return create_app()
+        except config.ConfigError as error:  # a bad setting: its message, not a traceback
+            raise click.ClickException(str(error)) from None
+
+    FlaskGroup(create_app=create, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
 
 
 def read_bank(paths: tuple[str, ...] = ()) -> bank.Bank:

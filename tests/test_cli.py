@@ -155,3 +155,17 @@ def test_make_instructor(runner: FlaskCliRunner, auth: AuthActions) -> None:
     assert "ada is now an instructor." in runner.invoke(args=["users", "make-instructor", "ada"]).output
     result = runner.invoke(args=["users", "make-instructor", "nobody"])
     assert result.exit_code == 1 and "No learner is called 'nobody'." in result.output
+
+
+def test_a_bad_setting_stops_the_command_with_its_message_not_a_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+           "STUDYAPP_SESSION_COOKIE_SECURE": "maybe", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", "from studyapp.cli import main; main()", "questions", "check"],
+                          env=env, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 1
+    assert "Error: STUDYAPP_SESSION_COOKIE_SECURE='maybe' is not a boolean" in done.stderr
+    assert "Traceback" not in done.stderr
