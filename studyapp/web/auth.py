@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import update
 
 
-from studyapp import accounts, portability
+from studyapp import accounts, datafile, portability
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
 from studyapp.forms import ImportForm, LoginForm, RegisterForm
@@ -123,7 +123,7 @@ def import_data() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("auth/account.html", form=form), 400
     try:
-        raw = portability.parse_json(form.data_file.data.read())
+        raw = datafile.parse_json(form.data_file.data.read())
         report = portability.import_data(get_session(), current_user, raw, utcnow(), form.take_settings.data)
     except InvalidInput as error:
         form.data_file.errors.append(str(error))
