@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from studyapp import db, models, scheduler
-from studyapp.bank import Item, Kind
+from studyapp.items import Item, Kind
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 CATEGORIES = ["date", "place", "organization", "person"]

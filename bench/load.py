@@ -24,7 +24,7 @@ from werkzeug.security import generate_password_hash
 
 from bench import data
 from studyapp import db, quiz, scheduler
-from studyapp.bank import Item
+from studyapp.items import Item
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SEQUENCE = """

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import genanki
 
-from studyapp.bank import Item, Kind
+from studyapp.items import Item, Kind
 
 ROOT_DECK = "studyapp"
 NOTETYPE = "Basic"

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from studyapp import anki
-from studyapp.bank import Category, Item
+from studyapp.items import Category, Item
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Card, Deck, Question
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from studyapp.bank import Bank
+from studyapp.items import Bank
 from studyapp.errors import Problem
 from studyapp.models import BankSync, Deck, Question
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyapp import quiz
-from studyapp.bank import Item, Kind
+from studyapp.items import Item, Kind
 from studyapp.errors import NotFound
 from studyapp.models import Deck, Question, QuizItem
 

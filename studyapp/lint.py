@@ -9,7 +9,7 @@ import random
 from collections.abc import Sequence
 
 from studyapp import quiz
-from studyapp.bank import Bank, Item, Kind
+from studyapp.items import Bank, Item, Kind
 from studyapp.errors import Problem
 
 MIN_DISTRACTORS = quiz.OPTIONS - 1

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from studyapp import dates
-from studyapp.bank import Category, Item, Kind
+from studyapp.items import Category, Item, Kind
 from studyapp.grading import is_small_typo, normalize
 
 OPTIONS = 4

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
 
 from studyapp import scheduler
-from studyapp.bank import Item
+from studyapp.items import Item
 from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import BankSync, Card, Deck, Learner, Question, ReviewLog

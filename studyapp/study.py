@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp import catalog, dates, grading, quiz, reviews
-from studyapp.bank import Category
+from studyapp.items import Category
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Learner, Quiz, QuizItem
 

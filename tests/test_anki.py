@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from studyapp import anki, bank, db, importer
-from studyapp.bank import Bank
+from studyapp.items import Bank
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, AuthActions
 

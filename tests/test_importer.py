@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyapp import importer
-from studyapp.bank import Bank
+from studyapp.items import Bank
 from studyapp.models import Question
 from tests.conftest import NOW, small_bank
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp import bank, dates, grading, quiz
-from studyapp.bank import Category, Item, Kind
+from studyapp.items import Category, Item, Kind
 from tests.conftest import ROOT, small_bank
 
 CURATED = bank.load_bank(ROOT / "questions")
