@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import available_timezones
 
 from sqlalchemy import case, func, literal, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from studyapp import scheduler
 from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Learner
@@ -27,7 +27,7 @@ def register(session: Session, username: str, password: str, now: datetime, time
     if find_learner(session, username) is not None:
         raise InvalidInput(_taken(username))
     learner = Learner(username=username, password_hash=generate_password_hash(password), created_at=now,
-                      timezone=timezone if timezone in available_timezones() else "UTC")
+                      timezone=timezone if timezone and scheduler.is_real_zone(timezone) else "UTC")
     session.add(learner)
     try:
         session.commit()

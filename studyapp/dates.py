@@ -185,7 +185,7 @@ def ambiguity(text: str) -> str | None:
         day_first, month_first = make(int(year), int(second), int(first)), make(int(year), int(first), int(second))
     except ValueError:
         return None
-    if "." in text or day_first == month_first:
+    if "." in numeric.group(0) or day_first == month_first:  # 3.7.1930 reads day first; a closing "." is not that
         return None
     return (f"“{text.strip()}” could be {day_first.display()} or {month_first.display()}: "
             f"write the month as a word, for example {day_first.display()}.")

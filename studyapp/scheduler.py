@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import IntEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import fsrs
 
@@ -19,6 +19,9 @@ LEECH_LAPSES = 8
 NEW_CARD_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Real places (Area/Location) and UTC: not "localtime", "Factory", "posixrules", "EST5EDT" or the old "US/Eastern".
+AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+REAL_ZONE = re.compile(rf"(?:{'|'.join(AREAS)})/[A-Z][\w+-]*(?:/[A-Z][\w+-]*)?")
 MAX_STEP = timedelta(days=365)  # a step is minutes to days; a year is already far past any real one
 
 
@@ -89,6 +92,16 @@ class CardState:
         for name in ("due", "last_review"):
             values[name] = datetime.fromisoformat(values[name]) if values[name] else None  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
+
+
+def real_zones() -> list[str]:
+    """The timezones a learner may choose: UTC, then every real Area/Location zone, sorted."""
+    return ["UTC", *sorted(name for name in available_timezones() if REAL_ZONE.fullmatch(name))]
+
+
+def is_real_zone(name: str) -> bool:
+    """Whether `name` is UTC or a real Area/Location zone this machine knows."""
+    return name == "UTC" or (REAL_ZONE.fullmatch(name) is not None and name in available_timezones())
 
 
 def parse_steps(text: str) -> tuple[timedelta, ...]:

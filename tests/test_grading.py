@@ -109,3 +109,8 @@ def test_bank_dates_must_be_real_iso(bad: str) -> None:
 ])
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert grading.edit_distance(a, b) == distance
+
+
+def test_an_ambiguous_numeric_date_is_ambiguous_with_a_closing_full_stop_too() -> None:
+    assert "could be 3 July 1930 or 7 March 1930" in dates.ambiguity("03/07/1930.")
+    assert dates.ambiguity("3.7.1930") is None  # dotted: day first, as in most of Europe

@@ -84,3 +84,13 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(app, client: Flask
     assert copy.get("/cards").status_code == 302  # sent to sign in
     auth.login("ada")
     assert "Sign out (ada)" in client.get("/").text  # signing in again works as before
+
+
+def test_sign_up_keeps_only_real_timezones(client: FlaskClient, session: Session) -> None:
+    """The zones Settings offers: 'Factory' or 'EST5EDT' from a browser (or a forged form) become UTC."""
+    for name, sent in (("fact", "Factory"), ("est", "EST5EDT"), ("kiev", "Europe/Kyiv")):
+        client.post("/auth/register", data={"username": name, "password": "correct horse", "confirm": "correct horse",
+                                            "timezone": sent})
+        client.post("/auth/logout")
+    zones = dict(session.execute(select(Learner.username, Learner.timezone)).all())
+    assert zones["fact"] == zones["est"] == "UTC" and zones["kiev"] == "Europe/Kyiv"

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
 def load_learner(session_id: str) -> Learner | None:
     """The signed-in learner of this request, unless the session was signed out since ("id.epoch")."""
     learner_id, _, epoch = session_id.partition(".")
-    if not (learner_id.isdecimal() and epoch.isdecimal()) or len(learner_id) > 10:
+    if not (learner_id.isdecimal() and epoch.isdecimal()) or not 0 < int(learner_id) < 2**31:
         return None
     learner = get_session().get(Learner, int(learner_id))
     return learner if learner is not None and learner.session_epoch == int(epoch) else None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
@@ -23,9 +22,6 @@ from studyapp.web import downloads, utcnow
 bp = Blueprint("review", __name__)
 MAX_DURATION_MS = 60_000
 CARD_PAGES = ("/cards", "/cards?leeches=1", "/cards?suspended=1", "/progress")  # where a card action may return to
-# Real places (Area/Location) and UTC: not "localtime", "Factory", "posixrules", "EST5EDT" or the old "US/Eastern".
-AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
-REAL_ZONE = re.compile(rf"(?:{'|'.join(AREAS)})/[A-Z][\w+-]*(?:/[A-Z][\w+-]*)?")
 REVERSIBLE = "review.reversible"  # session key: the suspend or bury the review screen offers to reverse
 
 
@@ -66,8 +62,8 @@ def _learner_zone() -> ZoneInfo:
 
 def timezone_names(current: str | None = None) -> list[str]:
     """The zones Settings offers: UTC and real Area/Location zones (and the learner's current one, kept)."""
-    names = sorted(name for name in available_timezones() if REAL_ZONE.fullmatch(name))
-    return ["UTC", *names] + ([current] if current and current != "UTC" and current not in names else [])
+    names = scheduler.real_zones()
+    return names + ([current] if current and current not in names else [])
 
 
 def _back(deck: str | None) -> Response:

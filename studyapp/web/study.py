@@ -97,7 +97,7 @@ def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, i
 def _order_response() -> str:
     """The options' indices sorted by the positions the learner gave them."""
     ranks = request.form.getlist("order")
-    if not ranks or not all(r.isdecimal() for r in ranks) or sorted(ranks) != [str(i) for i in range(1, len(ranks) + 1)]:
+    if not ranks or not all(r.isdecimal() for r in ranks) or sorted(map(int, ranks)) != list(range(1, len(ranks) + 1)):
         raise InvalidInput("Give every event a different place, from 1 to the number of events.")
     return ",".join(str(i) for i, _ in sorted(enumerate(ranks), key=lambda pair: int(pair[1])))
 
