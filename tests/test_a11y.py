@@ -18,61 +18,23 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from studyapp import db
-from studyapp.models import Card, Learner, Quiz
+from studyapp.models import Card, Learner
+from tests.pages import PASSWORD, answer_in_browser, click_through, keys_ready, sign_up, stored_question, token_of
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
 DATE_QUIZ = "category=date&length=8&seed=1"  # choice first, then the order question, then true/false and typed
 FORMS = {"choice", "typed", "truefalse", "order"}
-PASSWORD = "a long password"
 AXE = Axe()
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def stored_question(app: Flask, token: str, position: int) -> dict:
-    with app.app_context():
-        quiz = db.get_session().scalar(select(Quiz).where(Quiz.token == token))
-        return next(i.payload for i in quiz.items if i.position == position)
-
-
-def token_of(page: Page) -> str:
-    return re.search(r"/quiz/([\w-]+)", page.url).group(1)
-
-
-def answer_with_pointer(page: Page, question: dict, right: bool) -> None:
-    if question["form"] in ("choice", "truefalse"):
-        index = question["options"].index(question["answer"])
-        index = index if right else (index + 1) % len(question["options"])
-        page.get_by_role("radio", name=question["options"][index], exact=True).check()
-    elif question["form"] == "order":
-        order = question["answer_order"] if right else list(reversed(question["answer_order"]))
-        for place, option in enumerate(order, start=1):
-            page.get_by_label(question["options"][option], exact=True).select_option(str(place))
-    else:
-        page.get_by_role("textbox", name=question["prompt"]).fill(question["typed_answer"] if right else "1999")
-    click_through(page, page.get_by_role("button", name="Answer"))
-
-
-def sign_up(page: Page, base_url: str, name: str) -> None:
-    page.goto(f"{base_url}/auth/register")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    click_through(page, page.get_by_role("button", name="Create account"))
-    expect(page.get_by_text(f"Welcome, {name}.")).to_be_visible()
-
-
 def save_setting(page: Page, base_url: str, label: str, value: str) -> None:
     page.goto(f"{base_url}/settings")
     page.get_by_label(label, exact=True).fill(value)
     click_through(page, page.get_by_role("button", name="Save settings"))
-
-
-def keys_ready(page: Page) -> None:
-    """Wait until app.js has attached its key handlers on the page now shown (a key pressed earlier is lost)."""
-    page.wait_for_function("document.documentElement.dataset.keysReady === '1'")
 
 
 def make_leech(app: Flask, username: str) -> None:
@@ -83,14 +45,6 @@ def make_leech(app: Flask, username: str) -> None:
                                .order_by(Card.id)).first()
         card.lapses, card.is_leech = 8, True
         session.commit()
-
-
-def click_through(page: Page, target: Locator) -> None:
-    """Click a link or button that loads another page, and wait until that page has loaded."""
-    page.evaluate("window.leftBehind = true")
-    target.click()
-    page.wait_for_function("!window.leftBehind")
-    page.wait_for_load_state()
 
 
 def take_quiz(page: Page, base_url: str, app: Flask, query: str, who: str) -> Iterator[str]:
@@ -112,7 +66,7 @@ def take_quiz(page: Page, base_url: str, app: Flask, query: str, who: str) -> It
                         select_box.select_option("1")
                 click_through(page, page.get_by_role("button", name="Answer"))
                 yield f"{who}quiz question ({form}), with an error"
-        answer_with_pointer(page, question, right=verdict == "right")
+        answer_in_browser(page, question, right=verdict == "right")
         if (form, verdict) not in seen:
             yield f"{who}answer feedback ({form}, {verdict})"
         seen |= {form, (form, verdict)}

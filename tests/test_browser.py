@@ -7,41 +7,18 @@ import re
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from studyapp import db
-from studyapp.models import Quiz
+from tests.pages import PASSWORD, answer_in_browser, keys_ready, sign_up, stored_question, token_of
 
 pytestmark = pytest.mark.browser
-
-
-def stored_question(app: Flask, token: str, position: int) -> dict:
-    with app.app_context():
-        quiz = db.get_session().scalar(select(Quiz).where(Quiz.token == token))
-        return next(i.payload for i in quiz.items if i.position == position)
-
-
-def answer_in_browser(page: Page, question: dict, right: bool) -> None:
-    if question["form"] in ("choice", "truefalse"):
-        index = question["options"].index(question["answer"])
-        if not right:
-            index = (index + 1) % len(question["options"])
-        page.get_by_role("radio", name=question["options"][index], exact=True).check()
-    elif question["form"] == "order":
-        order = question["answer_order"] if right else list(reversed(question["answer_order"]))
-        for place, option in enumerate(order, start=1):
-            page.get_by_label(question["options"][option], exact=True).select_option(str(place))
-    else:
-        page.get_by_role("textbox", name=question["prompt"]).fill(question["typed_answer"] if right else "Pyongyang 1999")
-    page.get_by_role("button", name="Answer").click()
 
 
 def test_sign_up_take_quiz_see_results(page: Page, base_url: str, live_app: Flask) -> None:
     page.goto(base_url)
     page.get_by_role("navigation").get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("browser-learner")
-    page.get_by_label("Password", exact=True).fill("a long password")
-    page.get_by_label("Repeat the password").fill("a long password")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome, browser-learner.")).to_be_visible()
 
@@ -50,7 +27,7 @@ def test_sign_up_take_quiz_see_results(page: Page, base_url: str, live_app: Flas
     page.get_by_label(re.compile("^Seed")).fill("2024")
     page.get_by_role("button", name="Start the quiz").click()
     expect(page.get_by_text("Question 1 of 2")).to_be_visible()
-    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    token = token_of(page)
 
     first = stored_question(live_app, token, 0)
     answer_in_browser(page, first, right=True)
@@ -75,19 +52,6 @@ def counts(page: Page) -> tuple[int, int, int]:
     text = page.locator("#counts").inner_text()
     new, learning, review = (int(n) for n in re.findall(r"(\d+) (?:new|learning|to review)", text))
     return new, learning, review
-
-
-def sign_up(page: Page, base_url: str, name: str) -> None:
-    page.goto(f"{base_url}/auth/register")
-    page.get_by_label("Username").fill(name)
-    page.get_by_label("Password", exact=True).fill("a long password")
-    page.get_by_label("Repeat the password").fill("a long password")
-    page.get_by_role("button", name="Create account").click()
-
-
-def keys_ready(page: Page) -> None:
-    """Wait until app.js has attached its key handlers on the page now shown (a key pressed earlier is lost)."""
-    page.wait_for_function("document.documentElement.dataset.keysReady === '1'")
 
 
 def test_review_with_the_keyboard_alone(page: Page, base_url: str) -> None:
@@ -147,7 +111,7 @@ def test_question_text_is_shown_as_text_never_run(page: Page, base_url: str, liv
     sign_up(page, base_url, "xss-learner")
     page.goto(f"{base_url}/quiz/new?deck=tricky&length=5&seed=1")
     page.get_by_role("button", name="Start the quiz").click()
-    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    token = token_of(page)
     for position in range(4):
         answer_in_browser(page, stored_question(live_app, token, position), right=position % 2 == 0)
         expect(page.locator("#feedback")).to_be_visible()
@@ -164,7 +128,7 @@ def test_question_text_is_shown_as_text_never_run(page: Page, base_url: str, liv
 def test_a_muddled_chronology_answer_is_asked_again_at_the_field(page: Page, base_url: str, live_app: Flask) -> None:
     page.goto(f"{base_url}/quiz/new?category=date&length=8&seed=1")
     page.get_by_role("button", name="Start the quiz").click()
-    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    token = token_of(page)
     position = 0
     while (question := stored_question(live_app, token, position))["form"] != "order":
         answer_in_browser(page, question, right=True)
@@ -205,7 +169,7 @@ def test_type_the_next_answer_right_after_a_verdict(page: Page, base_url: str, l
     """No Tab needed: after a verdict the next question's field has focus, and the verdict is read out."""
     page.goto(f"{base_url}/quiz/new?length=12&seed=5")
     page.get_by_role("button", name="Start the quiz").click()
-    token = re.search(r"/quiz/([\w-]+)", page.url).group(1)
+    token = token_of(page)
     position = 0
     while stored_question(live_app, token, position + 1)["form"] != "typed":
         answer_in_browser(page, stored_question(live_app, token, position), right=True)
