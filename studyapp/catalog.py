@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp import anki
+from studyapp import anki, reviews
 from studyapp.items import Category, Item
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Card, Deck, Question
@@ -95,12 +95,10 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
     if chosen.category is not None:
         query = query.where(Question.category == chosen.category)
     if learner_id is not None:
-        query = query.join(Card, Card.question_id == Question.id).where(
-            Card.learner_id == learner_id, or_(Card.reps > 0, Card.is_suspended.is_(True)))
-        if chosen.due_only:
-            # As the review queue: buried (until later) and suspended cards are not due.
-            query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False),
-                                or_(Card.buried_until.is_(None), Card.buried_until <= now))
+        query = query.join(Card, Card.question_id == Question.id).where(Card.learner_id == learner_id,
+                                                                        reviews.in_card_list())
+        if chosen.due_only:  # as the review queue: buried (until later) and suspended cards are not due
+            query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), reviews.not_buried(now))
         if chosen.leeches_only:
             query = query.where(Card.is_leech.is_(True))
     for data, title in session.execute(query.execution_options(yield_per=1000)):

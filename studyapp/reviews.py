@@ -296,10 +296,14 @@ def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str
     return moved
 
 
+def in_card_list() -> ColumnElement[bool]:
+    """The card list's rule (and the learner's Anki export's): studied or suspended (a new card can be suspended too)."""
+    return or_(Card.reps > 0, Card.is_suspended.is_(True))
+
+
 def _listed_cards(learner_id: int) -> Select:
-    """The card list's rule: live cards the learner has studied or suspended (a new card can be suspended too)."""
-    return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False),
-                                              or_(Card.reps > 0, Card.is_suspended.is_(True)))
+    """The live cards of the learner's card list."""
+    return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False), in_card_list())
             .options(joinedload(Card.question)).order_by(Card.due, Card.id))
 
 
