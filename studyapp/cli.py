@@ -211,10 +211,8 @@ def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt
         if output == "-":
             raise click.UsageError("an .apkg is a binary file: give -o FILE.apkg")
         count = anki.write_apkg(notes, Path(output))
-    elif output == "-":
-        count = anki.write_csv(notes, click.get_text_stream("stdout"))
-    else:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
+    else:  # "-" is standard output; a file is written whole or not at all
+        with click.open_file(output, "w", encoding="utf-8", atomic=True) as handle:
             count = anki.write_csv(notes, handle)
     if output != "-":
         click.echo(f"Wrote {count} notes to {output}", err=True)

@@ -29,6 +29,16 @@ MAX_DEPTH = 10
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Only its parser is used: values are built from the events, resolving no types."""
 
+
+class _PureLoader(yaml.SafeLoader):
+    """PyYAML's own parser, which reads no further ahead than it must (see `_LIBRARY_DEPTH`)."""
+
+
+# libyaml (PyYAML 6.0.4 on) stops at a nesting depth of its own while its scanner looks ahead in
+# `[[[...`, before an event reaches `_build`: such a file is read again by the pure-Python parser,
+# which meets our own, located limit first; a parser that still stops gets our message at its mark.
+_LIBRARY_DEPTH = "maximum nesting depth"
+
 Path = tuple[str | int, ...]
 
 
@@ -69,7 +79,7 @@ class YamlProblem(ValueError):
 _ANCHOR = "anchors and aliases (&x, *x) are not allowed in a bank file: write the value out"
 
 
-def load(text: str) -> Document:
+def load(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Document:
     """Parse one YAML document into strings, lists and dicts, collecting every problem found on the way.
 
     Problems that leave the rest readable (a duplicate key, a tag, an anchor) are collected and reading
@@ -83,7 +93,7 @@ def load(text: str) -> Document:
         document.problems = [YamlProblem("tab character: indent with spaces", mark) for mark in tabs]
         return document
     try:
-        events = yaml.parse(text, Loader=_Loader)
+        events = yaml.parse(text, Loader=loader)
         next(events)  # StreamStart
         event = next(events)
         if isinstance(event, yaml.DocumentStartEvent):
@@ -98,13 +108,19 @@ def load(text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else Mark(1, 1)
+        if _LIBRARY_DEPTH in str(error.problem):
+            if loader is not _PureLoader:
+                return load(text, _PureLoader)
+            document.value = None
+            document.problems.append(YamlProblem(_too_deep(), where))
+            return document
         line = text.split("\n")[where.line - 1] if where.line <= text.count("\n") + 1 else ""
         hint = _syntax_hint(str(error.problem), line)
         document.value = None
         document.problems.append(YamlProblem(f"YAML syntax error: {error.problem or error.context}{hint}", where))
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, at a character offset
         # libyaml counts bytes of UTF-8, PyYAML's own reader counts characters
-        before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if _C_PARSER else text[: error.position]
+        before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore") if _C_PARSER and loader is _Loader else text[: error.position]
         where = Mark(before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
         document.value = None
         document.problems.append(YamlProblem(f"control character U+{error.character:04X} is not allowed: delete it", where)
@@ -138,6 +154,10 @@ def _syntax_hint(problem: str, line: str) -> str:
     return ""
 
 
+def _too_deep() -> str:
+    return f"lists and mappings nested more than {MAX_DEPTH} deep: a bank file needs 4 at most"
+
+
 def _mark(event: yaml.Event) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
@@ -165,7 +185,7 @@ def _build(event: yaml.Event, events: Iterator[yaml.Event], path: Path, document
             return None
         return value
     if depth >= MAX_DEPTH:
-        raise YamlProblem(f"lists and mappings nested more than {MAX_DEPTH} deep: a bank file needs 4 at most", _mark(event))
+        raise YamlProblem(_too_deep(), _mark(event))
     if isinstance(event, yaml.SequenceStartEvent):
         items: list[object] = []
         for item in events:
