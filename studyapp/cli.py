@@ -18,7 +18,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from studyapp import accounts, anki, autosync, bank, catalog, importer, lint
 from studyapp import config
-from studyapp.config import PROJECT_ROOT
+from studyapp.config import shipped
 from studyapp.db import get_session
 from studyapp.errors import BankError, Problem, StudyError
 from studyapp.schema import DeckFile
@@ -72,7 +72,7 @@ def source_problem() -> str | None:
 def alembic_config() -> Config:
     """Alembic's settings, pointing at the project's migrations."""
     cfg = Config()
-    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    cfg.set_main_option("script_location", str(shipped("migrations")))
     return cfg
 
 

@@ -13,12 +13,18 @@ from flask import Flask
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def shipped(name: str) -> Path:
+    """A folder the wheel carries inside the package (migrations, questions); in a checkout, at its top."""
+    inside = Path(__file__).resolve().parent / name
+    return inside if inside.is_dir() else PROJECT_ROOT / name
+
+
 def defaults(app: Flask) -> dict[str, object]:
     """Settings that hold until something overrides them."""
     source = PROJECT_ROOT.parent / "shared" / "source" / "society-for-rallying-comrades.txt"
     return {
         "DATABASE_URL": f"sqlite:///{Path(app.instance_path) / 'studyapp.sqlite'}",
-        "QUESTIONS_DIR": str(PROJECT_ROOT / "questions"),
+        "QUESTIONS_DIR": str(shipped("questions")),
         "SOURCE_TEXT": str(source) if source.exists() else "",
         "QUIZ_DEFAULT_LENGTH": 10,
         "QUIZ_MAX_LENGTH": 50,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import tomllib
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -154,6 +156,42 @@ class AuthActions:
 def auth(client: FlaskClient) -> AuthActions:
     """Auth helpers on the test client."""
     return AuthActions(client)
+
+
+# -- skips that CI accepts ------------------------------------------------------
+
+ALLOWED_SKIPS = Path(__file__).parent / "allowed-skips.toml"
+_unlisted_skips: list[str] = []
+
+
+@functools.cache
+def allowed_skip_reasons() -> tuple[str, ...]:
+    """The starts of the skip messages listed in tests/allowed-skips.toml, each with why it is by design."""
+    entries = tomllib.loads(ALLOWED_SKIPS.read_text(encoding="utf-8"))["skip"]
+    assert all(entry.get("why", "").strip() for entry in entries), f"every entry of {ALLOWED_SKIPS.name} says why"
+    return tuple(entry["reason"] for entry in entries)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Note each skip whose reason tests/allowed-skips.toml does not list."""
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = report.longrepr[2].removeprefix("Skipped: ")
+        if not any(reason.startswith(allowed) for allowed in allowed_skip_reasons()):
+            _unlisted_skips.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int) -> None:  # noqa: ANN001 - pytest's own type
+    """Where REQUIRE_LISTED_SKIPS=1 (CI), name each unlisted skip and fail the run."""
+    if _unlisted_skips and os.environ.get("REQUIRE_LISTED_SKIPS") == "1":
+        terminalreporter.section("skips not in tests/allowed-skips.toml", red=True)
+        for line in _unlisted_skips:
+            terminalreporter.line(line, red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run with an unlisted skip fails where REQUIRE_LISTED_SKIPS=1."""
+    if _unlisted_skips and os.environ.get("REQUIRE_LISTED_SKIPS") == "1" and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # -- real browser ---------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -122,7 +123,6 @@ def test_check_reports_a_bad_quote_at_its_line(app: Flask, runner: FlaskCliRunne
 
 
 def test_schema_accepts_what_editors_type_as_numbers() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     document = {"deck": "a", "title": 1930, "tags": [1930], "questions": [
         {"id": 1930, "kind": "choice", "category": "date", "prompt": "When?", "answer": 1930,
          "alternatives": [True], "distractors": [1931, 1932, 1933]}]}
