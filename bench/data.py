@@ -9,8 +9,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from studyapp import db, models, scheduler
-from studyapp.items import Item, Kind
+from studyapp import db, models
+from studyapp.flashcards import scheduler
+from studyapp.bank.items import Item, Kind
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 CATEGORIES = ["date", "place", "organization", "person"]

@@ -23,8 +23,10 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from bench import data
-from studyapp import db, quiz, scheduler
-from studyapp.items import Item
+from studyapp import db
+from studyapp.quizzes import generate
+from studyapp.flashcards import scheduler
+from studyapp.bank.items import Item
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SEQUENCE = """
@@ -90,7 +92,7 @@ def prepare(url: str, progress=print) -> dict:
         for number in range(3000):
             quizzes.append({"id": number + 1, "token": f"benchquiz{number:05d}", "learner_id": None, "seed": number,
                             "deck_key": None, "category": None, "length": 10, "created_at": data.NOW, "finished_at": None, "score": 0})
-            for position, asked in enumerate(quiz.build_quiz(items, items, 10, rng, with_order=False)):
+            for position, asked in enumerate(generate.build_quiz(items, items, 10, rng, with_order=False)):
                 quiz_items.append({"quiz_id": number + 1, "position": position, "question_key": asked.keys[0],
                                    "payload": asked.to_dict(), "response": None, "is_correct": None, "feedback": None,
                                    "answered_at": None})

@@ -13,7 +13,10 @@ from pathlib import Path
 import yaml
 
 from bench import data
-from studyapp import anki, bank, catalog, create_app, db, importer, lint
+from studyapp.anki import service as anki
+from studyapp.anki import formats
+from studyapp.bank import lint, load, sync
+from studyapp import create_app, db
 
 try:
     from yaml import CSafeLoader as Loader
@@ -73,8 +76,8 @@ def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:
     folder = data.write_bank(Path(tempfile.mkdtemp(prefix="studyapp-bank-")), questions)
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.yaml"))]
     parse = timed(lambda: [yaml.load(t, Loader=Loader) for t in texts], 3)
-    load = timed(lambda: bank.load_bank(folder, "Society for Rallying Comrades"), 3)
-    loaded = bank.load_bank(folder)
+    loading = timed(lambda: load.load_bank(folder, "Society for Rallying Comrades"), 3)
+    loaded = load.load_bank(folder)
     check = timed(lambda: lint.warnings_for(loaded), 3)  # what `questions check` adds: distractors for every question
     app = app_for(url, str(folder))
     with app.app_context():
@@ -82,11 +85,11 @@ def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:
         db.Base.metadata.drop_all(engine)
         db.Base.metadata.create_all(engine)
         session = db.get_session()
-        importer.sync_bank(session, loaded, data.NOW)
-        nochange = timed(lambda: importer.sync_bank(session, bank.load_bank(folder), data.NOW), 3)
-        sync_only = timed(lambda: importer.sync_bank(session, loaded, data.NOW), 3)
+        sync.sync_bank(session, loaded, data.NOW)
+        nochange = timed(lambda: sync.sync_bank(session, load.load_bank(folder), data.NOW), 3)
+        sync_only = timed(lambda: sync.sync_bank(session, loaded, data.NOW), 3)
     engine.dispose()
-    return {"parse": parse, "load": load, "lint": check, "sync_nochange": nochange, "sync_only": sync_only}
+    return {"parse": parse, "load": loading, "lint": check, "sync_nochange": nochange, "sync_only": sync_only}
 
 
 def export_figures(url_small: str, url_large: str, small: int, large: int, progress=print) -> dict[str, float]:
@@ -103,7 +106,7 @@ def export_figures(url_small: str, url_large: str, small: int, large: int, progr
                 sink.seek(0)
                 sink.truncate()
                 written = 0
-                for chunk in anki.iter_csv(catalog.notes_for_export(session, catalog.ExportFilter())):
+                for chunk in formats.iter_csv(anki.notes_for_export(session, anki.ExportFilter())):
                     written += len(chunk)  # a network socket would take the chunk; keep nothing
                 return written
 

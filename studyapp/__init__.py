@@ -8,7 +8,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from studyapp import autosync, config, db
+from studyapp import config, db
+from studyapp.bank import watch
 
 
 class RowIdConverter(IntegerConverter):
@@ -34,17 +35,21 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from studyapp import cli
-    from studyapp.web import auth, decks, errors, instructor, review, security, study
+    from studyapp.accounts import data_views, views as accounts
+    from studyapp.anki import views as anki
+    from studyapp.flashcards import views as flashcards
+    from studyapp.flashcards.views import cards, progress, review, settings
+    from studyapp.instructor import views as instructor
+    from studyapp.quizzes import views as quizzes
+    from studyapp.web import decks, errors, security
 
-    auth.init_app(app)
-    app.register_blueprint(decks.bp)
-    app.register_blueprint(study.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(instructor.bp)
-    app.register_blueprint(security.bp)
+    accounts.init_app(app)
+    flashcards.init_app(app)
+    for blueprint in (decks.bp, quizzes.bp, accounts.bp, data_views.bp, review.bp, cards.bp, progress.bp,
+                      settings.bp, anki.bp, instructor.bp, security.bp):
+        app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    autosync.init_app(app)
+    watch.init_app(app)
     return app

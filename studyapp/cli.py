@@ -16,12 +16,17 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from studyapp import accounts, anki, autosync, bank, catalog, importer, lint
+from studyapp.anki import service as anki
+from studyapp.bank.items import Bank, Item
+from studyapp.accounts import service as accounts
+from studyapp.anki import formats
+from studyapp.bank import lint, load, watch
+from studyapp.bank import sync as bank_sync
 from studyapp import config
 from studyapp.config import shipped
 from studyapp.db import get_session
 from studyapp.errors import BankError, Problem, StudyError
-from studyapp.schema import DeckFile
+from studyapp.bank.fileformat import DeckFile
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
 database = AppGroup("db", help="Create and migrate the database.")
@@ -49,10 +54,10 @@ def main() -> None:
     FlaskGroup(create_app=create, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
 
 
-def read_bank(paths: tuple[str, ...] = ()) -> bank.Bank:
+def read_bank(paths: tuple[str, ...] = ()) -> Bank:
     """Load the configured questions folder (or the given folders and files, as one bank); raises BankError."""
     chosen = [Path(p) for p in paths] or [Path(current_app.config["QUESTIONS_DIR"])]
-    return bank.load_bank(chosen, config.source_text(current_app))
+    return load.load_bank(chosen, config.source_text(current_app))
 
 
 def source_problem() -> str | None:
@@ -119,30 +124,30 @@ def check(paths: tuple[str, ...]) -> None:
     click.echo(describe(loaded) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
 
 
-def rest_of_bank_clashes(paths: tuple[str, ...], loaded: bank.Bank) -> list[Problem]:
+def rest_of_bank_clashes(paths: tuple[str, ...], loaded: Bank) -> list[Problem]:
     """When only files of the configured bank are checked: their ids that its other files already use."""
     folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
     if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
         return []
-    checked = {path.resolve() for path, _ in bank.bank_files([Path(p) for p in paths])[0]}
-    others = [path for path, _ in bank.bank_files([folder])[0] if path.resolve() not in checked]
-    return bank.clashes(loaded.items, others, folder)
+    checked = {path.resolve() for path, _ in load.bank_files([Path(p) for p in paths])[0]}
+    others = [path for path, _ in load.bank_files([folder])[0] if path.resolve() not in checked]
+    return load.clashes(loaded.items, others, folder)
 
 
-def distractor_pool(paths: tuple[str, ...], loaded: bank.Bank) -> list[bank.Item]:
+def distractor_pool(paths: tuple[str, ...], loaded: Bank) -> list[Item]:
     """The items quizzes draw distractors from: the whole configured bank when only files of it are checked."""
     folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
     if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
         return list(loaded.items)
     try:
-        whole = bank.load_bank(folder)
+        whole = load.load_bank(folder)
     except BankError:  # the rest of the bank has its own problems: lint what was checked on its own
         return list(loaded.items)
     checked = {item.key for item in loaded.items}
     return [*loaded.items, *(item for item in whole.items if item.key not in checked)]
 
 
-def describe(loaded: bank.Bank) -> str:
+def describe(loaded: Bank) -> str:
     """A one-line summary of a bank."""
     categories = Counter(item.category.value for item in loaded.items)
     kinds = Counter(item.kind.value for item in loaded.items)
@@ -162,9 +167,9 @@ def sync(dry_run: bool) -> None:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         if not dry_run:
-            importer.record_failure(get_session(), error.problems, datetime.now(timezone.utc))
+            bank_sync.record_failure(get_session(), error.problems, datetime.now(timezone.utc))
         raise click.ClickException("the bank has problems: nothing was changed") from None
-    report = importer.sync_bank(get_session(), loaded, datetime.now(timezone.utc), dry_run=dry_run)
+    report = bank_sync.sync_bank(get_session(), loaded, datetime.now(timezone.utc), dry_run=dry_run)
     for label, keys in (("added", report.added), ("changed", report.changed),
                         ("retired", report.retired), ("revived", report.revived)):
         for key in keys:
@@ -201,19 +206,19 @@ def schema_text() -> str:
 def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt: str, output: str) -> None:
     """Write decks as Anki notes: a CSV for File > Import, or an .apkg package."""
     session = get_session()
-    chosen = catalog.ExportFilter(deck_key, category, tag)
+    chosen = anki.ExportFilter(deck_key, category, tag)
     try:
-        catalog.check_filter(session, chosen)
+        anki.check_filter(session, chosen)
     except StudyError as error:
         raise click.ClickException(str(error)) from None
-    notes = catalog.notes_for_export(session, chosen)
+    notes = anki.notes_for_export(session, chosen)
     if fmt == "apkg":
         if output == "-":
             raise click.UsageError("an .apkg is a binary file: give -o FILE.apkg")
-        count = anki.write_apkg(notes, Path(output))
+        count = formats.write_apkg(notes, Path(output))
     else:  # "-" is standard output; a file is written whole or not at all
         with click.open_file(output, "w", encoding="utf-8", atomic=True) as handle:
-            count = anki.write_csv(notes, handle)
+            count = formats.write_csv(notes, handle)
     if output != "-":
         click.echo(f"Wrote {count} notes to {output}", err=True)
 
@@ -238,13 +243,13 @@ def serve(host: str, port: int) -> None:
     """Migrate the database, sync the bank, then serve the app (for one machine; see README for production)."""
     upgrade_database()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    report = autosync.apply_files(app)
+    report = watch.apply_files(app)
     if report is None:
         click.echo("The bank has problems (see `studyapp questions check`): serving the last good bank in the database.", err=True)
     else:
         click.echo(f"Bank synced: {report.summary()}")
     app.config["BANK_AUTO_SYNC"] = True
-    autosync.init_app(app)
+    watch.init_app(app)
     click.echo(f"Edits to {app.config['QUESTIONS_DIR']} are applied while it runs.")
     click.echo(f"studyapp is running at http://{host}:{port}/ (Ctrl+C stops it)")
     from werkzeug.serving import run_simple

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studyapp import reviews
+from studyapp.flashcards import reviews
 from studyapp.models import Card, Learner, Question
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from studyapp import create_app, db, reviews, study
+from studyapp import create_app, db
+from studyapp.flashcards import reviews
+from studyapp.quizzes import service as quizzes
 from studyapp.models import Card, Learner
-from studyapp.scheduler import Rating
+from studyapp.flashcards.scheduler import Rating
 
 RATINGS = [Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD, Rating.GOOD, Rating.GOOD]
 
@@ -38,7 +40,7 @@ def run(url: str, base_iso: str, card_tasks: list[tuple[int, int]], quiz_tasks: 
             session = db.get_session()
             out = []
             for position, response in enumerate(responses):
-                item = study.submit_answer(session, token, learner_id, position, response, base + timedelta(hours=1), fuzz=False)
+                item = quizzes.submit_answer(session, token, learner_id, position, response, base + timedelta(hours=1), fuzz=False)
                 out.append((token, position, bool(item.is_correct)))
             return out
 
@@ -74,7 +76,7 @@ def die_before_commit(url: str, learner_id: int, card_id: int, quiz_token: str, 
             os.kill(os.getpid(), signal.SIGKILL)  # ...and the worker dies before it commits
 
         if quiz_token:
-            study.submit_answer(session, quiz_token, learner_id, 0, "anything", when, fuzz=False)
+            quizzes.submit_answer(session, quiz_token, learner_id, 0, "anything", when, fuzz=False)
         else:
             reviews.rate(session, learner, card_id, session.get(Card, card_id).version, Rating.GOOD, when,
                          reviews.settings_of(learner, fuzz=False))

@@ -17,7 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
-from studyapp import bank, create_app, db, importer
+from studyapp.bank.items import Bank
+from studyapp.bank import load, sync
+from studyapp import create_app, db
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -100,7 +102,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on a fresh database with the test bank synced."""
     app = make_app(database_url, tmp_path)
     with app.app_context():
-        importer.sync_bank(db.get_session(), small_bank(), NOW)
+        sync.sync_bank(db.get_session(), small_bank(), NOW)
     yield app
     engine = db.engine_of(app)
     engine.dispose()
@@ -112,9 +114,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     engine.dispose()
 
 
-def small_bank() -> bank.Bank:
+def small_bank() -> Bank:
     """The small valid bank in tests/data/bank."""
-    return bank.load_bank(DATA / "bank")
+    return load.load_bank(DATA / "bank")
 
 
 @pytest.fixture
@@ -220,9 +222,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on a SQLite file with the curated bank, for the browser."""
     tmp = tmp_path_factory.mktemp("live")
     app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, QUESTIONS_DIR=str(ROOT / "questions"))
-    curated, tricky = bank.load_bank(ROOT / "questions"), bank.load_bank(DATA / "tricky")
+    curated, tricky = load.load_bank(ROOT / "questions"), load.load_bank(DATA / "tricky")
     with app.app_context():
-        importer.sync_bank(db.get_session(), bank.Bank(curated.decks + tricky.decks, curated.items + tricky.items), NOW)
+        sync.sync_bank(db.get_session(), Bank(curated.decks + tricky.decks, curated.items + tricky.items), NOW)
     yield app
     db.engine_of(app).dispose()
 

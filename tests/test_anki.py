@@ -14,19 +14,21 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from studyapp import anki, bank, db, importer
-from studyapp.items import Bank
+from studyapp.anki import formats
+from studyapp.bank import load, sync
+from studyapp import db
+from studyapp.bank.items import Bank, Kind
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, AuthActions
 
-TRICKY = bank.load_bank(DATA / "tricky")
+TRICKY = load.load_bank(DATA / "tricky")
 collection_module = pytest.importorskip("anki.collection", reason="the anki package (a test dependency) is not installed")
 
 
 def export_csv(items: Bank | list, path: Path) -> Path:
-    notes = [anki.note_for(item, "Tricky: text <&> 'quotes'") for item in (items.items if isinstance(items, Bank) else items)]
+    notes = [formats.note_for(item, "Tricky: text <&> 'quotes'") for item in (items.items if isinstance(items, Bank) else items)]
     with path.open("w", encoding="utf-8", newline="") as handle:
-        anki.write_csv(notes, handle)
+        formats.write_csv(notes, handle)
     return path
 
 
@@ -65,7 +67,7 @@ def test_csv_reads_back_with_the_csv_module(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO("\n".join(lines[6:]) + "\n")))
     assert len(rows) == len(TRICKY.items) == 5
     assert all(not " " in t for row in rows for t in row[2].split(" ")) and rows[0][2].startswith("deck::tricky category::")
-    assert [row[4] for row in rows] == [anki.guid_for(item.key) for item in TRICKY.items]
+    assert [row[4] for row in rows] == [formats.guid_for(item.key) for item in TRICKY.items]
     assert all(line.startswith('"') for line in lines[6:] if line)  # a leading # can never start a row
 
 
@@ -74,11 +76,11 @@ def test_real_anki_imports_csv_exactly(tmp_path: Path, col) -> None:
     notes = notes_in(col)
     assert len(notes) == 5
     for item in TRICKY.items:
-        note = notes[anki.guid_for(item.key)]
+        note = notes[formats.guid_for(item.key)]
         front = shown(note.fields[0]).removeprefix("True or false? ")
         assert front == item.prompt
         back = shown(note.fields[1])
-        assert back.startswith(item.answer_text if item.kind != bank.Kind.TRUEFALSE else "True")
+        assert back.startswith(item.answer_text if item.kind != Kind.TRUEFALSE else "True")
         for part in (*item.alternatives, item.explanation, item.source):
             assert part in back
         assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
@@ -101,7 +103,7 @@ def test_csv_imports_into_a_collection_in_another_language(tmp_path: Path, lang:
             notes = notes_in(collection)
             assert len(log.new) == len(notes) == 5
             for item in TRICKY.items:
-                note = notes[anki.guid_for(item.key)]
+                note = notes[formats.guid_for(item.key)]
                 assert shown(note.fields[0]).removeprefix("True or false? ") == item.prompt
                 assert item.source in shown(note.fields[1])
                 assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
@@ -118,45 +120,45 @@ def test_reimport_updates_the_edited_note_and_adds_none(tmp_path: Path, col) -> 
     log = import_csv(col, export_csv(edited, tmp_path / "second.csv")).log
     notes = notes_in(col)
     assert len(notes) == 5 and len(log.new) == 0 and len(log.updated) == 1
-    assert notes[anki.guid_for("hash-first")].fields[0] == "According to the text, reworded?"
+    assert notes[formats.guid_for("hash-first")].fields[0] == "According to the text, reworded?"
 
 
 def test_fact_gives_a_note_each_way(tmp_path: Path, col) -> None:
     import_csv(col, export_csv(TRICKY, tmp_path / "t.csv"))
     notes = notes_in(col)
-    forward, reverse = notes[anki.guid_for("fact-both-ways")], notes[anki.guid_for("fact-both-ways.reverse")]
+    forward, reverse = notes[formats.guid_for("fact-both-ways")], notes[formats.guid_for("fact-both-ways.reverse")]
     assert forward.fields[0] == "According to the text, when was the Society for Rallying Comrades formed?"
     assert shown(reverse.fields[0]) == "According to the text, what was formed on 3 July 1930?"
     assert shown(reverse.fields[1]) == "Society for Rallying Comrades"
 
 
 def test_apkg_imports_with_the_same_guids_and_updates(tmp_path: Path, col) -> None:
-    anki.write_apkg([anki.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "first.apkg", timestamp=NOW.timestamp())
+    formats.write_apkg([formats.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "first.apkg", timestamp=NOW.timestamp())
     import_apkg(col, tmp_path / "first.apkg")
     notes = notes_in(col)
-    assert set(notes) == {anki.guid_for(i.key) for i in TRICKY.items}
-    assert shown(notes[anki.guid_for("korean")].fields[0]).endswith("“curly” ‘quotes’ … and café")
-    assert col.models.get(notes[anki.guid_for("korean")].mid)["name"] == "studyapp Basic"
+    assert set(notes) == {formats.guid_for(i.key) for i in TRICKY.items}
+    assert shown(notes[formats.guid_for("korean")].fields[0]).endswith("“curly” ‘quotes’ … and café")
+    assert col.models.get(notes[formats.guid_for("korean")].mid)["name"] == "studyapp Basic"
     for item in TRICKY.items:  # the same fields, tags and deck as the CSV gives
-        note = notes[anki.guid_for(item.key)]
-        expected = anki.note_for(item, "Tricky")
+        note = notes[formats.guid_for(item.key)]
+        expected = formats.note_for(item, "Tricky")
         assert note.fields == [expected.front, expected.back]
         assert shown(note.fields[0]).removeprefix("True or false? ") == item.prompt
         assert sorted(note.tags) == sorted({"deck::tricky", f"category::{item.category.value}", *item.tags})
         assert col.decks.name(note.cards()[0].did) == "studyapp::Tricky"
     edited = [dataclasses.replace(i, answer="<b>changed</b> & new") if i.key == "html-like" else i for i in TRICKY.items]
     later = NOW.timestamp() + 3600  # a later export: Anki takes a package's note only when it is newer
-    anki.write_apkg([anki.note_for(i, "Tricky") for i in edited], tmp_path / "second.apkg", timestamp=later)
+    formats.write_apkg([formats.note_for(i, "Tricky") for i in edited], tmp_path / "second.apkg", timestamp=later)
     import_apkg(col, tmp_path / "second.apkg")
     notes = notes_in(col)
     assert len(notes) == 5
-    assert shown(notes[anki.guid_for("html-like")].fields[1]).startswith("<b>changed</b> & new")
+    assert shown(notes[formats.guid_for("html-like")].fields[1]).startswith("<b>changed</b> & new")
 
 
 @pytest.fixture
 def tricky_app(app: Flask) -> Flask:
     with app.app_context():
-        importer.sync_bank(db.get_session(), bank.Bank(app_bank_decks() + TRICKY.decks, app_bank_items() + TRICKY.items), NOW)
+        sync.sync_bank(db.get_session(), Bank(app_bank_decks() + TRICKY.decks, app_bank_items() + TRICKY.items), NOW)
     return app
 
 
@@ -204,9 +206,9 @@ def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: Fla
     """The export holds what /cards lists (studied or suspended), whether or not the new cards exist yet."""
     from sqlalchemy import select
 
-    from studyapp import reviews
+    from studyapp.flashcards import reviews
     from studyapp.models import Learner
-    from studyapp.scheduler import Rating
+    from studyapp.flashcards.scheduler import Rating
     from tests.test_reviews import rate
 
     auth.register("ada")
@@ -219,17 +221,17 @@ def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: Fla
         assert exported_guids(client) == []  # new cards are not in the card list, so not in its export
         rate(session, ada, cards["html-like"], Rating.AGAIN, earlier)
         reviews.set_suspended(session, ada.id, cards["korean"].id, True)  # never studied, but suspended
-        listed = {anki.guid_for(card.question.key) for card in reviews.list_cards(session, ada.id, datetime.now(timezone.utc))}
+        listed = {formats.guid_for(card.question.key) for card in reviews.list_cards(session, ada.id, datetime.now(timezone.utc))}
         bob = add_learner(session, "bob")
         bob_cards = cards_of(session, bob, earlier)
         rate(session, bob, bob_cards["fact-both-ways"], Rating.AGAIN, earlier)
         reviews.set_suspended(session, bob.id, bob_cards["hash-first"].id, True)
-    assert anki.guid_for("html-like") in listed and len(listed) < len(cards)
+    assert formats.guid_for("html-like") in listed and len(listed) < len(cards)
     everything = exported_guids(client)
     assert sorted(everything) == sorted(listed) and len(everything) == len(set(everything))
-    assert anki.guid_for("fact-both-ways") not in everything and anki.guid_for("hash-first") not in everything
-    assert exported_guids(client, "?due=y") == [anki.guid_for("html-like")]  # suspended cards are never due
-    assert exported_guids(client, "?tag=html&deck=tricky") == [anki.guid_for("html-like")]
+    assert formats.guid_for("fact-both-ways") not in everything and formats.guid_for("hash-first") not in everything
+    assert exported_guids(client, "?due=y") == [formats.guid_for("html-like")]  # suspended cards are never due
+    assert exported_guids(client, "?tag=html&deck=tricky") == [formats.guid_for("html-like")]
     assert exported_guids(client, "?leeches=y") == []
     apkg = client.get("/cards/export.apkg")
     (tmp_path / "mine.apkg").write_bytes(apkg.data)
@@ -259,9 +261,9 @@ def test_csv_is_streamed_not_built_whole() -> None:
         nonlocal consumed
         for n in range(100_000):
             consumed += 1
-            yield anki.AnkiNote(f"g{n}", "front", "back", ("t",), "studyapp::d")
+            yield formats.AnkiNote(f"g{n}", "front", "back", ("t",), "studyapp::d")
 
-    chunks = anki.iter_csv(notes())
+    chunks = formats.iter_csv(notes())
     next(chunks), next(chunks)
     assert consumed <= 501
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import bank, yamltext
+from studyapp.bank.items import Category, Item, Kind
+from studyapp.bank import load, yamltext
 from studyapp.errors import BankError
 from tests.conftest import DATA, ROOT, SOURCE
 
@@ -30,12 +31,12 @@ def expected_message(path: Path) -> str:
 
 def test_cloze_blank_may_be_padded_with_spaces(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: cloze, category: place, text: \"In [[ Kalun ]].\"}\n")
-    item = bank.load_bank(tmp_path).items[0]
+    item = load.load_bank(tmp_path).items[0]
     assert (item.prompt, item.answer) == ("In _____.", "Kalun")
 
 
 def test_small_bank_loads() -> None:
-    loaded = bank.load_bank(DATA / "bank")
+    loaded = load.load_bank(DATA / "bank")
     assert [d.key for d in loaded.decks] == ["founding", "people"]
     assert {i.key for i in loaded.items} >= {"src-formed", "src-formed.reverse", "kalun-village", "bolshevik"}
 
@@ -47,24 +48,24 @@ def test_yaml_type_guessing_keeps_the_text_typed() -> None:
 
 
 def test_unquoted_answers_reach_items_as_typed() -> None:
-    items = {i.key: i for i in bank.load_bank(DATA / "bank").items}
+    items = {i.key: i for i in load.load_bank(DATA / "bank").items}
     assert items["src-formed"].answer == "1930-07-03"
     assert items["kcp-dismissed"].answer == "1928"
     assert items["src-no"].answer == "false"
 
 
 def test_fact_gives_two_directions() -> None:
-    items = {i.key: i for i in bank.load_bank(DATA / "bank").items}
+    items = {i.key: i for i in load.load_bank(DATA / "bank").items}
     forward, reverse = items["src-formed"], items["src-formed.reverse"]
     assert forward.prompt == "According to the text, when was the Society for Rallying Comrades formed?"
     assert forward.answer_text == "3 July 1930"
     assert reverse.prompt == "According to the text, what was formed on 3 July 1930?"
     assert reverse.answer == "Society for Rallying Comrades" and reverse.alternatives == ("SRC",)
-    assert reverse.category == bank.Category.ORGANIZATION and reverse.date == "1930-07-03"
+    assert reverse.category == Category.ORGANIZATION and reverse.date == "1930-07-03"
 
 
 def test_cloze_blank_is_the_answer() -> None:
-    item = {i.key: i for i in bank.load_bank(DATA / "bank").items}["bolshevik"]
+    item = {i.key: i for i in load.load_bank(DATA / "bank").items}["bolshevik"]
     assert item.prompt == "According to the text, a magazine named _____ was inaugurated."
     assert item.answer == "Bolshevik"
 
@@ -77,7 +78,7 @@ def test_malformed_file_gives_its_messages(path: Path, tmp_path: Path) -> None:
     folder.mkdir()
     (folder / path.name).write_bytes(path.read_bytes())
     with pytest.raises(BankError) as raised:
-        bank.load_bank(folder, SOURCE.read_text(encoding="utf-8") if SOURCE.exists() else None)
+        load.load_bank(folder, SOURCE.read_text(encoding="utf-8") if SOURCE.exists() else None)
     got = [f"{p.line}:{p.column}: {p.message}" for p in raised.value.problems]
     assert got == expected_message(path).split(" | ")
     assert all(p.file == f"bad/{path.name}" for p in raised.value.problems)
@@ -94,7 +95,7 @@ def test_yml_files_load_like_yaml_files(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.yml").write_text(DECK.format("b", "Y"))
-    loaded = bank.load_bank(tmp_path)
+    loaded = load.load_bank(tmp_path)
     assert [(d.key, d.file) for d in loaded.decks] == [("a", f"{tmp_path.name}/a.yaml"), ("b", f"{tmp_path.name}/sub/b.yml")]
 
 
@@ -102,14 +103,14 @@ def test_broken_yml_file_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
     (tmp_path / "extra.yml").write_bytes((BAD / "tab.yaml").read_bytes())
     with pytest.raises(BankError, match="extra.yml:4:1: tab character"):
-        bank.load_bank(tmp_path)
+        load.load_bank(tmp_path)
 
 
 def test_same_deck_as_yaml_and_yml_is_a_clash(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(DECK.format("a", "X"))
     (tmp_path / "a.yml").write_text(DECK.format("a", "Y").replace("a-q", "a-r"))
     with pytest.raises(BankError, match=f"a.yml:1:1: deck 'a' is also declared in {tmp_path.name}/a.yaml"):
-        bank.load_bank(tmp_path)
+        load.load_bank(tmp_path)
 
 
 def test_folders_and_files_load_as_one_bank(tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_folders_and_files_load_as_one_bank(tmp_path: Path) -> None:
         (tmp_path / name).mkdir()
     (tmp_path / "one" / "a.yaml").write_text(DECK.format("a", "X"))
     (tmp_path / "two" / "b.yaml").write_text(DECK.format("b", "Y"))
-    loaded = bank.load_bank([tmp_path / "one", tmp_path / "two" / "b.yaml", tmp_path / "one" / "a.yaml"])
+    loaded = load.load_bank([tmp_path / "one", tmp_path / "two" / "b.yaml", tmp_path / "one" / "a.yaml"])
     assert [(d.key, d.file) for d in loaded.decks] == [("a", "one/a.yaml"), ("b", "two/b.yaml")]
 
 
@@ -126,7 +127,7 @@ def test_every_path_given_is_checked(tmp_path: Path) -> None:
     (tmp_path / "good" / "a.yaml").write_text(DECK.format("a", "X"))
     (tmp_path / "notes.txt").write_text("not a deck")
     with pytest.raises(BankError) as raised:
-        bank.load_bank([tmp_path / "good", tmp_path / "notes.txt", tmp_path / "gone", BAD / "tab.yaml"])
+        load.load_bank([tmp_path / "good", tmp_path / "notes.txt", tmp_path / "gone", BAD / "tab.yaml"])
     assert sorted(str(p) for p in raised.value.problems) == sorted([
         "bad/tab.yaml:4:1: tab character: indent with spaces",
         f"{tmp_path / 'gone'}:0:0: no such file or folder",
@@ -151,7 +152,7 @@ def test_one_bad_file_loads_nothing(tmp_path: Path) -> None:
         (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "tab.yaml").write_bytes((BAD / "tab.yaml").read_bytes())
     with pytest.raises(BankError) as raised:
-        bank.load_bank(tmp_path)
+        load.load_bank(tmp_path)
     assert [str(p) for p in raised.value.problems] == [f"{tmp_path.name}/tab.yaml:4:1: tab character: indent with spaces"]
 
 
@@ -159,7 +160,7 @@ def test_id_used_twice_across_files(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X}\n")
     (tmp_path / "b.yaml").write_text("deck: b\ntitle: B\nquestions:\n\n  - {id: q, kind: typed, category: place, prompt: P?, answer: Y}\n")
     with pytest.raises(BankError) as raised:
-        bank.load_bank(tmp_path)
+        load.load_bank(tmp_path)
     assert str(raised.value) == f"{tmp_path.name}/b.yaml:5:5: id 'q' is already used at {tmp_path.name}/a.yaml:4"
 
 
@@ -167,7 +168,7 @@ def test_id_used_twice_across_files(tmp_path: Path) -> None:
 def test_a_truefalse_answer_may_be_written_in_any_case_or_as_yes_no(tmp_path: Path, written: str, stored: str) -> None:
     (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - {id: q, kind: truefalse, category: date, "
                                      f"prompt: 'According to the text, it was 1930.', answer: {written}}}\n")
-    assert bank.load_bank(tmp_path).items[0].answer == stored
+    assert load.load_bank(tmp_path).items[0].answer == stored
 
 
 def test_a_file_with_problems_still_has_its_ids_checked(tmp_path: Path) -> None:
@@ -177,7 +178,7 @@ def test_a_file_with_problems_still_has_its_ids_checked(tmp_path: Path) -> None:
                                      "  - {id: r, kind: typed, category: place, prompt: P?, answer: Y}\n"
                                      "  - {id: r, kind: typed, category: place, prompt: P?, answer: Z}\n")
     with pytest.raises(BankError) as raised:
-        bank.load_bank(tmp_path)
+        load.load_bank(tmp_path)
     messages = [str(p).removeprefix(f"{tmp_path.name}/") for p in raised.value.problems]
     assert len(messages) == 3 and messages[1].startswith("b.yaml:4:26: questions.0.category: Input should be")
     assert [messages[0], messages[2]] == [f"b.yaml:4:5: id 'q' is already used at {tmp_path.name}/a.yaml:4",
@@ -188,7 +189,7 @@ def test_a_quote_is_checked_in_a_file_with_other_problems(tmp_path: Path) -> Non
     (tmp_path / "a.yaml").write_text(
         "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it, colour: red}\n")
     with pytest.raises(BankError) as raised:
-        bank.load_bank(tmp_path, "The text says something else.")
+        load.load_bank(tmp_path, "The text says something else.")
     assert sorted(p.message for p in raised.value.problems) == ["questions.0.colour: unknown field 'colour'",
                                                                 "source quote of 'q' is not in the source text"]
 
@@ -197,7 +198,7 @@ def test_quote_missing_from_source(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(
         "deck: a\ntitle: A\nquestions:\n  - {id: q, kind: typed, category: place, prompt: P?, answer: X, source: Not in it}\n")
     with pytest.raises(BankError, match="a.yaml:4:66: source quote of 'q' is not in the source text"):
-        bank.load_bank(tmp_path, "The text says something else.")
+        load.load_bank(tmp_path, "The text says something else.")
 
 
 @pytest.mark.parametrize("quote", [
@@ -211,25 +212,25 @@ def test_quote_marks_and_spaces_aside_a_quote_is_found(tmp_path: Path, quote: st
     source = "He stated: “Drawing on this lesson we regard it.” Of the Korean people’s anti-Japanese struggles, on June 30–July 2, 1930."
     (tmp_path / "a.yaml").write_text("deck: a\ntitle: A\nquestions:\n  - id: q\n    kind: typed\n    category: place\n"
                                      f"    prompt: P?\n    answer: X\n    source: {json.dumps(quote)}\n", encoding="utf-8")
-    assert [item.key for item in bank.load_bank(tmp_path, source).items] == ["q"]
+    assert [item.key for item in load.load_bank(tmp_path, source).items] == ["q"]
 
 
 @pytest.mark.skipif(not SOURCE.exists(), reason=f"source text not found at {SOURCE}")
 def test_curated_bank_quotes_are_all_in_the_source() -> None:
-    loaded = bank.load_bank(ROOT / "questions", SOURCE.read_text(encoding="utf-8"))
-    haystack = bank.normalize_quote(SOURCE.read_text(encoding="utf-8"))
-    missing = [i.key for i in loaded.items if i.source and bank.normalize_quote(i.source) not in haystack]
+    loaded = load.load_bank(ROOT / "questions", SOURCE.read_text(encoding="utf-8"))
+    haystack = load.normalize_quote(SOURCE.read_text(encoding="utf-8"))
+    missing = [i.key for i in loaded.items if i.source and load.normalize_quote(i.source) not in haystack]
     assert missing == []
     assert all(i.source for i in loaded.items), "every question cites the source"
 
 
 def test_curated_bank_covers_the_text() -> None:
-    loaded = bank.load_bank(ROOT / "questions")
+    loaded = load.load_bank(ROOT / "questions")
     counts = loaded.by_category()
     assert len(loaded.decks) >= 3 and len(loaded.items) >= 60
-    for category in (bank.Category.DATE, bank.Category.PLACE, bank.Category.ORGANIZATION):
+    for category in (Category.DATE, Category.PLACE, Category.ORGANIZATION):
         assert counts[category] >= 12, counts
-    assert counts[bank.Category.PERSON] >= 3
+    assert counts[Category.PERSON] >= 3
     prompts = [i.prompt for i in loaded.items]
     assert all(p.startswith(("According to the text", "The text states")) for p in prompts)
     answers = " ".join(i.answer for i in loaded.items) + " ".join(" ".join(i.alternatives) for i in loaded.items)
@@ -282,7 +283,7 @@ def test_any_file_loads_or_fails_with_located_readable_problems(tmp_path_factory
     folder = tmp_path_factory.mktemp("fuzz")
     path = folder / "fuzz.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass") if "\ud800" not in text else path.write_bytes(b"\xff")
-    deck, items, problems = bank.load_file(path)
+    deck, items, problems = load.load_file(path)
     if deck is None:
         assert problems and all(p.line >= 1 and p.column >= 1 and p.message and "Traceback" not in p.message for p in problems)
     else:
@@ -291,6 +292,6 @@ def test_any_file_loads_or_fails_with_located_readable_problems(tmp_path_factory
 
 def test_alternatives_shown_leave_out_the_answer_itself() -> None:
     """'Korean Communist Party / Also accepted: Korean Communist Party' said nothing; a real other spelling stays."""
-    item = bank.Item(key="k", deck="d", kind=bank.Kind.TYPED, category=bank.Category.PLACE, prompt="P?", answer="the Onsong area",
+    item = Item(key="k", deck="d", kind=Kind.TYPED, category=Category.PLACE, prompt="P?", answer="the Onsong area",
                      alternatives=("Onsong area", "The Onsong Area.", "Ŏnsŏng area", "Onsong", "onsong"))
     assert item.other_spellings == ("Ŏnsŏng area", "Onsong")

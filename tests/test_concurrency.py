@@ -15,7 +15,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp import accounts, db, reviews, scheduler, study
+from studyapp.accounts import service as accounts
+from studyapp import db
+from studyapp.flashcards import reviews, scheduler
+from studyapp.quizzes import service as quizzes
 from studyapp.models import Card, Learner, Quiz, ReviewLog
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
@@ -49,7 +52,7 @@ def test_concurrent_ratings_and_answers_are_each_recorded_once(app: Flask, datab
         card_tasks = [(learner_id, card.id) for learner_id, rows in cards.items() for card in rows]
         quiz_tasks = []
         for learner in learners:
-            quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", None, 10, learner.id), BASE)
+            quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", None, 10, learner.id), BASE)
             quiz_tasks.append((quiz.token, learner.id, [right_answer(item.payload) for item in quiz.items]))
         ids = {learner.id: learner for learner in learners}
 

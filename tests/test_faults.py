@@ -12,9 +12,11 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from studyapp import db, reviews, study
+from studyapp import db
+from studyapp.flashcards import reviews
+from studyapp.quizzes import service as quizzes
 from studyapp.models import Card, QuizItem, ReviewLog
-from studyapp.scheduler import Rating
+from studyapp.flashcards.scheduler import Rating
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
 
@@ -32,7 +34,7 @@ def test_worker_killed_before_commit_leaves_nothing(app: Flask, database_url: st
         learner = add_learner(session, now=WHEN)
         card = cards_of(session, learner, WHEN)["src-formed"]
         reviews.rate(session, learner, card.id, card.version, Rating.GOOD, WHEN, reviews.settings_of(learner, fuzz=False))
-        quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", "date", 2, 1), WHEN)
+        quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "date", 2, 1), WHEN)
         learner_id, card_id, token, version = learner.id, card.id, quiz.token, session.get(Card, card.id).version
     process = multiprocessing.get_context("spawn").Process(
         target=concurrency_worker.die_before_commit,
@@ -50,7 +52,7 @@ def test_worker_killed_before_commit_leaves_nothing(app: Flask, database_url: st
             result = reviews.rate(session, learner, card_id, version, Rating.GOOD, WHEN, reviews.settings_of(learner, fuzz=False))
             assert result.recorded and count_logs(session) == 2
         else:
-            assert study.submit_answer(session, token, learner_id, 0, "1930", WHEN).answered_at is not None
+            assert quizzes.submit_answer(session, token, learner_id, 0, "1930", WHEN).answered_at is not None
 
 
 def test_dropped_connection_leaves_nothing_and_the_retry_succeeds(app: Flask, database_url: str) -> None:

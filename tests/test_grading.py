@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp import dates, grading
+from studyapp.bank import dates, spelling
+from studyapp.quizzes import grading
 
 
 @pytest.mark.parametrize(("response", "answer", "alternatives", "correct"), [
@@ -108,7 +109,7 @@ def test_bank_dates_must_be_real_iso(bad: str) -> None:
     ("kitten", "sitten", 1), ("abcdef", "abcdfe", 1), ("abc", "abc", 0), ("abcdef", "ghijkl", 2),
 ])
 def test_edit_distance(a: str, b: str, distance: int) -> None:
-    assert grading.edit_distance(a, b) == distance
+    assert spelling.edit_distance(a, b) == distance
 
 
 def test_an_ambiguous_numeric_date_is_ambiguous_with_a_closing_full_stop_too() -> None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studyapp import importer
-from studyapp.items import Bank
+from studyapp.bank import sync
+from studyapp.bank.items import Bank
 from studyapp.models import Question
 from tests.conftest import NOW, small_bank
 
@@ -26,7 +26,7 @@ def test_first_sync_added_everything(session: Session) -> None:
 
 
 def test_sync_again_changes_nothing(session: Session) -> None:
-    report = importer.sync_bank(session, small_bank(), NOW + timedelta(days=1))
+    report = sync.sync_bank(session, small_bank(), NOW + timedelta(days=1))
     assert report.is_empty and report.unchanged == len(small_bank().items)
 
 
@@ -36,11 +36,11 @@ def test_edit_keeps_row_retire_and_revive(session: Session) -> None:
     edited = Bank(original.decks, tuple(
         dataclasses.replace(i, prompt="According to the text, where was the Kalun Meeting held?")
         if i.key == "kalun-village" else i for i in original.items if i.key != "bolshevik"))
-    report = importer.sync_bank(session, edited, NOW)
+    report = sync.sync_bank(session, edited, NOW)
     assert (report.changed, report.retired, report.added) == (["kalun-village"], ["bolshevik"], [])
     stored = rows(session)
     assert stored["kalun-village"].id == before and stored["bolshevik"].is_retired
-    report = importer.sync_bank(session, original, NOW)
+    report = sync.sync_bank(session, original, NOW)
     assert report.revived == ["bolshevik"] and report.changed == ["kalun-village"]
     assert not rows(session)["bolshevik"].is_retired
 
@@ -48,6 +48,6 @@ def test_edit_keeps_row_retire_and_revive(session: Session) -> None:
 def test_dry_run_changes_nothing(session: Session) -> None:
     original = small_bank()
     smaller = Bank(original.decks, tuple(i for i in original.items if i.key != "bolshevik"))
-    report = importer.sync_bank(session, smaller, NOW, dry_run=True)
+    report = sync.sync_bank(session, smaller, NOW, dry_run=True)
     assert report.retired == ["bolshevik"]
     assert not rows(session)["bolshevik"].is_retired

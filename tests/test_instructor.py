@@ -11,9 +11,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp import catalog, db, importer, reviews, study
+from studyapp.bank import catalog, sync
+from studyapp import db
+from studyapp.flashcards import reviews
+from studyapp.quizzes import service as quizzes
 from studyapp.models import BankSync, Card, Question, ReviewLog
-from studyapp.scheduler import Rating
+from studyapp.flashcards.scheduler import Rating
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, ROOT, AuthActions, make_app, small_bank
 from tests.test_reviews import rate
@@ -61,11 +64,11 @@ def test_preview_shows_each_form_and_the_distractors_learners_pick(app: Flask, c
     with app.app_context():
         session = db.get_session()
         for seed in range(6):
-            quiz = study.start_quiz(session, None, study.QuizRequest("founding", "place", 2, seed), NOW)
+            quiz = quizzes.start_quiz(session, None, quizzes.QuizRequest("founding", "place", 2, seed), NOW)
             item = next(i for i in quiz.items if i.question_key == "tuman-river")
             wrong = next(n for n, o in enumerate(item.payload["options"]) if o == "Amnok River")
             right = item.payload["options"].index(item.payload["answer"])
-            study.submit_answer(session, quiz.token, None, item.position, str(wrong if seed % 3 else right), NOW)
+            quizzes.submit_answer(session, quiz.token, None, item.position, str(wrong if seed % 3 else right), NOW)
     page = client.get("/instructor/questions/tuman-river").text
     assert "Answered 6 times in quizzes, 33% right." in page
     assert "<td>Amnok River</td><td>4</td>" in page and "Tuman River <span class=\"badge\">answer</span></td><td>2</td>" in page
@@ -88,12 +91,12 @@ def test_edit_keeps_progress_retire_hides_revive_restores(session: Session) -> N
     edited = [i if i.key != "kalun-village" else
               __import__("dataclasses").replace(i, prompt="According to the text, which village hosted the Kalun Meeting?")
               for i in original.items]
-    importer.sync_bank(session, type(original)(original.decks, tuple(edited)), NOW)
+    sync.sync_bank(session, type(original)(original.decks, tuple(edited)), NOW)
     session.expire_all()
     kept = session.get(Card, card.id)
     assert kept.reps == 1 and reviews.item_of(kept).prompt.endswith("hosted the Kalun Meeting?")
     retired = type(original)(original.decks, tuple(i for i in edited if i.key != "kalun-village"))
-    assert importer.sync_bank(session, retired, NOW).retired == ["kalun-village"]
+    assert sync.sync_bank(session, retired, NOW).retired == ["kalun-village"]
     assert "kalun-village" not in {i.key for i in catalog.live_items(session)}
     queue_cards = set()
     for n in range(40):
@@ -105,7 +108,7 @@ def test_edit_keeps_progress_retire_hides_revive_restores(session: Session) -> N
     assert card.id not in queue_cards
     for other in queue_cards:
         reviews.set_suspended(session, learner.id, other, False)
-    assert importer.sync_bank(session, original, NOW).revived == ["kalun-village"]
+    assert sync.sync_bank(session, original, NOW).revived == ["kalun-village"]
     session.expire_all()
     assert session.get(Card, card.id).reps == 1
     assert session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.card_id == card.id)) == 1
@@ -133,7 +136,7 @@ def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) ->
     client = app.test_client()
     try:
         with app.app_context():
-            importer.sync_bank(db.get_session(), small_bank(), NOW)
+            sync.sync_bank(db.get_session(), small_bank(), NOW)
         path = tmp_path / "bank" / "founding.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("title: Founding", "title: Founding, renamed"), encoding="utf-8")
         assert "Founding, renamed" in client.get("/decks").text
@@ -142,7 +145,7 @@ def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) ->
         page = client.get("/decks").text
         assert "Founding, renamed" in page and "People and places" in page
         with app.app_context():
-            last = importer.last_sync(db.get_session())
+            last = sync.last_sync(db.get_session())
             assert not last.is_ok and "tab character" in last.report["problems"][0]
         path.unlink()  # a .yml file is a bank file too, and its edits are picked up the same way
         path.with_suffix(".yml").write_text(good.replace("Founding, renamed", "Founding, now .yml"), encoding="utf-8")

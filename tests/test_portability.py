@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from studyapp import db, portability
+from studyapp import db
+from studyapp.accounts import portability
 from studyapp.models import Card, Learner, Quiz, QuizItem, ReviewLog
 from tests.conftest import AuthActions
 

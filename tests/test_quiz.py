@@ -8,23 +8,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp import bank, dates, grading, quiz
-from studyapp.items import Category, Item, Kind
+from studyapp.bank import load, dates, spelling, distractors
+from studyapp.quizzes import grading, generate
+from studyapp.bank.items import Category, Item, Kind
 from tests.conftest import ROOT, small_bank
 
-CURATED = bank.load_bank(ROOT / "questions")
+CURATED = load.load_bank(ROOT / "questions")
 ITEMS = list(CURATED.items)
 
 
 def test_same_seed_same_quiz() -> None:
-    first = quiz.build_quiz(ITEMS, ITEMS, 12, random.Random(42))
-    second = quiz.build_quiz(ITEMS, ITEMS, 12, random.Random(42))
-    other = quiz.build_quiz(ITEMS, ITEMS, 12, random.Random(43))
+    first = generate.build_quiz(ITEMS, ITEMS, 12, random.Random(42))
+    second = generate.build_quiz(ITEMS, ITEMS, 12, random.Random(42))
+    other = generate.build_quiz(ITEMS, ITEMS, 12, random.Random(43))
     assert first == second and first != other
 
 
 def test_quiz_mixes_forms_and_never_asks_both_directions() -> None:
-    questions = quiz.build_quiz(ITEMS, ITEMS, 40, random.Random(1))
+    questions = generate.build_quiz(ITEMS, ITEMS, 40, random.Random(1))
     assert len(questions) == 40
     assert {q.form for q in questions} == {"choice", "typed", "truefalse", "order"}
     facts = [i.fact for q in questions if q.form != "order" for i in ITEMS if i.key in q.keys and i.fact]
@@ -35,13 +36,13 @@ def test_quiz_mixes_forms_and_never_asks_both_directions() -> None:
 @given(st.integers(0, 2**31 - 1), st.sampled_from([i for i in ITEMS if i.kind in (Kind.CHOICE, Kind.FACT)]))
 def test_choice_has_four_distinct_options_one_right(seed: int, item: Item) -> None:
     rng = random.Random(seed)
-    question = quiz.ask(item, ITEMS, rng)
+    question = generate.ask(item, ITEMS, rng)
     if question.form != "choice":
         return
     assert len(question.options) == 4
-    keys = [grading.normalize(o) for o in question.options]
+    keys = [spelling.normalize(o) for o in question.options]
     assert len(set(keys)) == 4
-    right = {grading.normalize(item.answer_text), *(grading.normalize(a) for a in item.alternatives)}
+    right = {spelling.normalize(item.answer_text), *(spelling.normalize(a) for a in item.alternatives)}
     assert sum(k in right for k in keys) == 1
     assert question.answer in question.options
 
@@ -50,7 +51,7 @@ def test_choice_has_four_distinct_options_one_right(seed: int, item: Item) -> No
 @given(st.integers(0, 2**31 - 1), st.sampled_from([i for i in ITEMS if i.category == Category.DATE and i.kind == Kind.FACT]))
 def test_date_distractors_have_the_answers_precision(seed: int, item: Item) -> None:
     want = dates.parse_iso(item.answer)
-    for text in quiz.pick_distractors(item, ITEMS, random.Random(seed)):
+    for text in distractors.pick_distractors(item, ITEMS, random.Random(seed)):
         value = dates.parse_text(text)
         assert value is not None and value.precision == want.precision and value != want
         assert abs(value.first_day.year - want.first_day.year) <= 45
@@ -59,14 +60,14 @@ def test_date_distractors_have_the_answers_precision(seed: int, item: Item) -> N
 def test_date_distractors_are_shown_like_answers() -> None:
     item = Item(key="q", deck="d", kind=Kind.CHOICE, category=Category.DATE, prompt="When?", answer="1930-07-03",
                 distractors=("July 4, 1930", "1930-07-05", "6th of July 1930"))
-    shown = quiz.pick_distractors(item, [item], random.Random(0))
+    shown = distractors.pick_distractors(item, [item], random.Random(0))
     assert sorted(shown) == ["4 July 1930", "5 July 1930", "6 July 1930"]
 
 
 @st.composite
 def banks(draw: st.DrawFn) -> list[Item]:
     """Random banks: answers drawn from a small alphabet so near-duplicates are common."""
-    words = st.text(alphabet="abcdeé' -", min_size=1, max_size=12).filter(lambda t: grading.normalize(t))
+    words = st.text(alphabet="abcdeé' -", min_size=1, max_size=12).filter(lambda t: spelling.normalize(t))
     count = draw(st.integers(1, 12))
     items = []
     for n in range(count):
@@ -80,11 +81,11 @@ def banks(draw: st.DrawFn) -> list[Item]:
 @given(banks(), st.integers(0, 1000))
 def test_any_bank_gives_valid_options(items: list[Item], seed: int) -> None:
     for item in items:
-        question = quiz.ask(item, items, random.Random(seed))
+        question = generate.ask(item, items, random.Random(seed))
         if question.form == "choice":
-            keys = [grading.normalize(o) for o in question.options]
+            keys = [spelling.normalize(o) for o in question.options]
             assert len(keys) == 4 and len(set(keys)) == 4
-            right = {grading.normalize(item.answer), *(grading.normalize(a) for a in item.alternatives)}
+            right = {spelling.normalize(item.answer), *(spelling.normalize(a) for a in item.alternatives)}
             assert sum(k in right for k in keys) == 1
         else:
             assert question.form == "typed"
@@ -92,7 +93,7 @@ def test_any_bank_gives_valid_options(items: list[Item], seed: int) -> None:
 
 def test_order_question_is_graded_against_the_dates() -> None:
     items = list(small_bank().items)
-    question = quiz.build_order(items, random.Random(5))
+    question = generate.build_order(items, random.Random(5))
     assert question is not None and len(question.options) == 4
     right = ",".join(str(i) for i in question.answer_order)
     assert grading.check(question, right).correct
@@ -105,6 +106,6 @@ def test_order_question_is_graded_against_the_dates() -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_options_are_shuffled(seed: int) -> None:
     item = next(i for i in ITEMS if i.kind == Kind.CHOICE)
-    positions = {quiz.ask(item, ITEMS, random.Random(s)).options.index(quiz.option_text(item.answer_text))
+    positions = {generate.ask(item, ITEMS, random.Random(s)).options.index(distractors.option_text(item.answer_text))
                  for s in range(seed, seed + 30)}
     assert len(positions) >= 3

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from studyapp import catalog, db, reviews, scheduler, stats
+from studyapp.anki import service as anki
+from studyapp import db
+from studyapp.flashcards import reviews, scheduler, stats
 from studyapp.errors import InvalidInput
 from studyapp.models import Card, Learner, ReviewLog
-from studyapp.scheduler import Rating, State
+from studyapp.flashcards.scheduler import Rating, State
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW
 
@@ -271,11 +273,11 @@ def test_buried_and_suspended_cards_are_due_nowhere(session: Session) -> None:
     assert sum(deck["due"] for deck in reviews.due_counts_by_deck(session, learner.id, later).values()) == 1
     figures = stats.progress(session, learner, later)
     assert (figures.due_today, figures.due_tomorrow) == (1, 1)  # the buried card is due when it comes back
-    due_only = catalog.ExportFilter(due_only=True)
-    exported = [note.front for note in catalog.notes_for_export(session, due_only, learner.id, later)]
+    due_only = anki.ExportFilter(due_only=True)
+    exported = [note.front for note in anki.notes_for_export(session, due_only, learner.id, later)]
     assert len(exported) == 1 and reviews.item_of(studied[2]).prompt in exported[0]
     tomorrow = scheduler.next_day_start(later, learner.timezone, learner.day_starts_hour)
-    assert len(list(catalog.notes_for_export(session, due_only, learner.id, tomorrow))) == 2
+    assert len(list(anki.notes_for_export(session, due_only, learner.id, tomorrow))) == 2
 
 
 def test_unbury_brings_a_card_back_today(session: Session) -> None:

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from studyapp import accounts, config, create_app, db
+from studyapp.accounts import service as accounts
+from studyapp import config, create_app, db
 from studyapp.models import Learner, ReviewLog
 from tests.conftest import AuthActions, make_app
 
@@ -241,10 +242,10 @@ def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskCli
 
     other = make_app(f"sqlite:///{tmp_path / 'other.sqlite'}", tmp_path / "other")
     with other.app_context():
-        from studyapp import importer
+        from studyapp.bank import sync
         from tests.conftest import NOW, small_bank
 
-        importer.sync_bank(db.get_session(), small_bank(), NOW)
+        sync.sync_bank(db.get_session(), small_bank(), NOW)
     other_client = other.test_client()
     AuthActions(other_client).register("ada-elsewhere")
     upload = {"data_file": (io.BytesIO(json.dumps(data).encode()), "data.json")}

@@ -11,9 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studyapp import charts, reviews, stats, study
+import studyapp
+from studyapp.flashcards import charts, reviews, stats
+from studyapp.quizzes import service as quizzes
 from studyapp.models import Card, Learner, ReviewLog
-from studyapp.scheduler import Rating, State
+from studyapp.flashcards.scheduler import Rating, State
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW, AuthActions
 from tests.test_reviews import rate
@@ -62,13 +64,13 @@ def test_quiz_answers_rate_cards_being_studied_but_not_new_ones(app: Flask, sess
     cards = cards_of(session, learner, NOW)
     for key in ("kalun-village", "tuman-river"):
         rate(session, learner, cards[key], Rating.EASY, NOW - timedelta(days=20))
-    quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", "place", 1, 1), NOW)
+    quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "place", 1, 1), NOW)
     [key] = quiz.items[0].payload["keys"]
-    study.submit_answer(session, quiz.token, learner.id, 0, right_answer(quiz.items[0].payload), NOW, fuzz=False)
+    quizzes.submit_answer(session, quiz.token, learner.id, 0, right_answer(quiz.items[0].payload), NOW, fuzz=False)
     logs = session.scalars(select(ReviewLog).where(ReviewLog.origin == "quiz")).all()
     assert [(log.rating, log.card_id) for log in logs] == [(int(Rating.GOOD), cards[key].id)]
-    quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", "publication", 1, 1), NOW)
-    study.submit_answer(session, quiz.token, learner.id, 0, "Pravda", NOW, fuzz=False)
+    quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "publication", 1, 1), NOW)
+    quizzes.submit_answer(session, quiz.token, learner.id, 0, "Pravda", NOW, fuzz=False)
     session.expire_all()
     assert session.get(Card, cards["bolshevik"].id).reps == 0  # new cards stay new
     assert session.get(Card, cards[key].id).state == State.REVIEW
@@ -79,10 +81,10 @@ def test_wrong_quiz_answer_counts_as_again(session: Session) -> None:
     cards = cards_of(session, learner, NOW)
     for key in ("kalun-village", "tuman-river"):
         rate(session, learner, cards[key], Rating.EASY, NOW - timedelta(days=20))
-    quiz = study.start_quiz(session, learner.id, study.QuizRequest("founding", "place", 1, 1), NOW)
+    quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "place", 1, 1), NOW)
     payload = quiz.items[0].payload
     wrong = "Seoul" if payload["form"] == "typed" else str((payload["options"].index(payload["answer"]) + 1) % 4)
-    study.submit_answer(session, quiz.token, learner.id, 0, wrong, NOW, fuzz=False)
+    quizzes.submit_answer(session, quiz.token, learner.id, 0, wrong, NOW, fuzz=False)
     session.expire_all()
     card = session.get(Card, cards[payload["keys"][0]].id)
     assert card.lapses == 1 and card.state == State.RELEARNING
@@ -110,7 +112,7 @@ def contrast(one: str, other: str) -> float:
 
 
 def test_more_reviews_stand_out_more_from_an_empty_day_in_both_themes() -> None:
-    css = (Path(stats.__file__).parent / "static" / "app.css").read_text()
+    css = (Path(studyapp.__file__).parent / "static" / "app.css").read_text()
     light, dark = css.split("@media (prefers-color-scheme: dark)", 1)
     dark = dark.split("\n}\n", 1)[0]
     for theme, block in (("light", light), ("dark", dark)):

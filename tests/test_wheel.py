@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from studyapp import bank
+from studyapp.bank import load
 from tests.conftest import DATA, ROOT
 
 
@@ -85,7 +85,7 @@ def test_the_installed_wheel_serves_its_own_bank(installed: tuple[Path, Path], t
     _, venv = installed
     database = tmp_path / "app.sqlite"
     health = _serve_and_check_health(venv, tmp_path, _clean_env(DATABASE_URL=f"sqlite:///{database}"))
-    assert health == {"status": "ok", "database": "ok", "questions": len(bank.load_bank(ROOT / "questions").items)}
+    assert health == {"status": "ok", "database": "ok", "questions": len(load.load_bank(ROOT / "questions").items)}
     assert database.stat().st_size > 0
 
 
@@ -93,4 +93,4 @@ def test_the_installed_wheel_serves_an_instructors_own_bank(installed: tuple[Pat
     _, venv = installed
     env = _clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'app.sqlite'}", STUDYAPP_QUESTIONS_DIR=str(DATA / "bank"))
     health = _serve_and_check_health(venv, tmp_path, env)
-    assert health["questions"] == len(bank.load_bank(DATA / "bank").items)
+    assert health["questions"] == len(load.load_bank(DATA / "bank").items)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, g, render_template
 from flask_login import current_user
 
-from studyapp import catalog, reviews
+from studyapp.bank import catalog
+from studyapp.flashcards import reviews
 from studyapp.db import get_session
-from studyapp.forms import CATEGORY_CHOICES
-from studyapp.web import downloads, utcnow
-from studyapp.web.study import quiz_form
+from studyapp.bank.items import CATEGORY_LABELS
+from studyapp.current import utcnow
+from studyapp.quizzes.forms import quiz_form
 
 bp = Blueprint("decks", __name__)
-CATEGORY_LABELS = {choice.value: choice.label for choice in CATEGORY_CHOICES if choice.value}
 
 
 @bp.app_template_filter()
@@ -61,14 +61,3 @@ def deck(key: str) -> str:
     found = catalog.get_deck(session, key)
     summary = next(d for d in catalog.list_decks(session) if d.key == found.key)
     return render_template("decks/deck.html", deck=summary)
-
-
-@bp.get("/decks/export.<any(csv, apkg):fmt>")
-@bp.get("/decks/<key>/export.<any(csv, apkg):fmt>")
-def export(fmt: str, key: str | None = None) -> Response:
-    """All decks (or one) as Anki notes; ?category= and ?tag= narrow it."""
-    session = get_session()
-    chosen = downloads.read_filter(key)
-    catalog.check_filter(session, chosen)
-    name = f"studyapp-{chosen.deck_key or 'all-decks'}"
-    return downloads.download(lambda s: catalog.notes_for_export(s, chosen), fmt, name)

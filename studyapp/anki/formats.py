@@ -1,0 +1,147 @@
+"""Anki notes from bank items: Anki's CSV text import (streamed) and .apkg packages.
+
+Pure: items in, text or a file out. Each note's GUID comes from the question id,
+so importing a newer export updates the notes a learner already has.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import genanki
+
+from studyapp.bank.items import Item, Kind
+
+ROOT_DECK = "studyapp"
+NOTETYPE = "Basic"
+# Stable ids for the .apkg note type and decks: changing them would make Anki see new ones.
+APKG_MODEL_ID = 1_730_651_930
+APKG_DECK_BASE = 1_930_070_300_000
+# Front and Back come first and the columns are not named: Anki maps unnamed columns by position, so
+# the file also imports into a collection whose Basic note type has another name ("Einfach", "基本"):
+# there the notetype line names nothing and Anki uses the default note type, Front and Back in order.
+# Named columns would be matched against field names and leave the back empty outside English.
+CSV_HEADER = (
+    "#separator:Comma\n"
+    "#html:true\n"
+    f"#notetype:{NOTETYPE}\n"
+    "#tags column:3\n"
+    "#deck column:4\n"
+    "#guid column:5\n"
+)
+
+
+@dataclass(frozen=True)
+class AnkiNote:
+    """One Basic note: fields are HTML, tags have no spaces, deck uses :: for subdecks."""
+
+    guid: str
+    front: str
+    back: str
+    tags: tuple[str, ...]
+    deck: str
+
+
+def guid_for(key: str) -> str:
+    """The note GUID for a question id (the same for CSV and .apkg)."""
+    return genanki.guid_for("studyapp", key)
+
+
+def deck_name(title: str) -> str:
+    """The Anki deck a bank deck goes to."""
+    return f"{ROOT_DECK}::{title.replace('::', ':')}"
+
+
+def tag(text: str) -> str:
+    """An Anki tag: no whitespace (Anki splits on it)."""
+    return "_".join(text.split())
+
+
+def _html(text: str) -> str:
+    return escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def note_for(item: Item, deck_title: str) -> AnkiNote:
+    """The note for one bank item; a fact's two directions are two notes, each with its own wording."""
+    front = _html(item.prompt)
+    if item.kind == Kind.TRUEFALSE:
+        front = f"True or false? {front}"
+        answer = "True" if item.answer == "true" else "False"
+    else:
+        answer = item.answer_text
+    back = [f'<div class="answer"><b>{_html(answer)}</b></div>']
+    if item.other_spellings:
+        back.append(f'<div class="alternatives">Also accepted: {_html(", ".join(item.other_spellings))}</div>')
+    if item.explanation:
+        back.append(f'<div class="explanation">{_html(item.explanation)}</div>')
+    if item.source:
+        back.append(f'<blockquote class="source">{_html(item.source)}</blockquote>')
+    tags = (f"deck::{tag(item.deck)}", f"category::{tag(item.category.value)}", *(tag(t) for t in item.tags))
+    return AnkiNote(guid_for(item.key), front, "".join(back), tuple(dict.fromkeys(tags)), deck_name(deck_title))
+
+
+def iter_csv(notes: Iterable[AnkiNote]) -> Iterator[str]:
+    """Anki's text-import file, a chunk at a time: header lines, then one quoted row per note."""
+    yield CSV_HEADER
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for count, note in enumerate(notes, 1):
+        writer.writerow((note.front, note.back, " ".join(note.tags), note.deck, note.guid))
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(notes: Iterable[AnkiNote], out: io.TextIOBase) -> int:
+    """Write the CSV to a text stream; returns how many notes it holds."""
+    count = 0
+
+    def counted() -> Iterator[AnkiNote]:
+        nonlocal count
+        for note in notes:
+            count += 1
+            yield note
+
+    for chunk in iter_csv(counted()):
+        out.write(chunk)
+    return count
+
+
+APKG_MODEL = genanki.Model(
+    APKG_MODEL_ID,
+    "studyapp Basic",
+    fields=[{"name": "Front"}, {"name": "Back"}],
+    templates=[{
+        "name": "Card 1",
+        "qfmt": '<div class="front">{{Front}}</div>',
+        "afmt": '<div class="front">{{Front}}</div><hr id="answer">{{Back}}',
+    }],
+    css=(".card { font-family: system-ui, sans-serif; font-size: 20px; text-align: left; max-width: 40em; margin: auto; }\n"
+         ".answer { font-size: 1.2em; margin: .5em 0; }\n.alternatives { color: #555; }\n"
+         ".source { font-style: italic; border-left: 4px solid #ccc; margin: 1em 0; padding-left: .75em; }\n"),
+)
+
+
+def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float | None = None) -> int:
+    """Write an .apkg with the same GUIDs as the CSV and its own note type; returns the note count.
+
+    Anki updates a note from a package only when the package's copy is newer (by `timestamp`, default now).
+    """
+    decks: dict[str, genanki.Deck] = {}
+    count = 0
+    for note in notes:
+        deck = decks.get(note.deck)
+        if deck is None:
+            deck = decks[note.deck] = genanki.Deck(APKG_DECK_BASE + int(guid_for(note.deck).encode().hex(), 16) % 10**9,
+                                                   note.deck)
+        deck.add_note(genanki.Note(model=APKG_MODEL, fields=[note.front, note.back], tags=list(note.tags), guid=note.guid))
+        count += 1
+    genanki.Package(list(decks.values()) or [genanki.Deck(APKG_DECK_BASE, ROOT_DECK)]).write_to_file(str(path), timestamp)
+    return count

@@ -1,0 +1,269 @@
+"""The bank's file format as pydantic models: validation and the editors' JSON Schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from studyapp.bank import dates
+from studyapp.bank.spelling import normalize
+
+CategoryName = Literal["date", "place", "organization", "person", "event", "publication", "idea"]
+CLOZE_BLANK = re.compile(r"\[\[([^\[\]]*)\]\]")
+_ISO_RANGE = re.compile(r"\s*\d{3}[\d-]*s?\s*/\s*\d{3}[\d-]*s?\s*")
+_PRECISION_NAMES = {dates.Precision.DECADE: "a decade", dates.Precision.YEAR: "a year",
+                    dates.Precision.MONTH: "a month", dates.Precision.DAY: "a day"}
+
+
+class FieldProblem(ValueError):
+    """A check across fields that found fault with one of them; `path` locates it inside the model."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+def _key(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) or len(value) > 80:
+        raise ValueError(f"'{value}' is not a key: use lowercase letters, digits and single hyphens, like src-formed")
+    return value
+
+
+def _tag(value: str) -> str:
+    if not value or any(c.isspace() for c in value) or len(value) > 60:
+        raise ValueError(f"'{value}' is not a tag: a tag has no spaces (use - or :: for a hierarchy)")
+    return value
+
+
+Key = Annotated[str, AfterValidator(_key), Field(json_schema_extra={"pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"})]
+Tag = Annotated[str, AfterValidator(_tag), Field(json_schema_extra={"pattern": "^\\S+$"})]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+def parse_iso(value: str) -> dates.DateValue:
+    """dates.parse_iso with a message that says how to write the date; raises ValueError."""
+    try:
+        return dates.parse_iso(value)
+    except ValueError as error:
+        reason = str(error)
+        guess = dates.parse_text(value) if reason.startswith("'") else None  # a spelling problem, not a bad day
+        if "/" in value and not _ISO_RANGE.fullmatch(value):  # 03/07/1930: the / was read as a range
+            reason = (f"'{value}' is not a date: write it as {guess.iso() if guess else 'YYYY-MM-DD'} "
+                      "(a / only joins the two ends of a range, as in 1930-06-30/1930-07-02)")
+        elif guess:
+            reason += f" (did you mean {guess.iso()}?)"
+        raise ValueError(reason) from None
+
+
+def _iso(value: str) -> str:
+    parse_iso(value)  # raises ValueError with the reason
+    return value
+
+
+def cloze_answer(text: str) -> str:
+    """The answer in the one [[blank]] of a cloze text; raises ValueError saying what is wrong."""
+    blanks = CLOZE_BLANK.findall(text)
+    rest = CLOZE_BLANK.sub("", text)
+    if "[[" in rest or "]]" in rest:
+        raise ValueError("a '[[' or ']]' does not belong to a [[blank]]: a blank holds the answer, without [ or ]")
+    if len(blanks) != 1:
+        raise ValueError(f"a cloze needs exactly one [[blank]] in its text, found {len(blanks)}")
+    if not blanks[0].strip():
+        raise ValueError("the [[blank]] is empty: write the answer inside it")
+    return blanks[0].strip()
+
+
+IsoDate = Annotated[str, AfterValidator(_iso)]
+
+
+def _widen_text_types(schema: dict[str, Any], model: object = None) -> None:
+    """Let editors' JSON Schema accept what YAML 1.2 types as a number or boolean (`answer: 1930`).
+
+    The loader reads every plain value as text, so an unquoted year is valid;
+    editors type it as a number and would underline it against "type": "string".
+    """
+    if schema.get("type") == "string" and "enum" not in schema and "const" not in schema:
+        schema["type"] = ["string", "number", "boolean"]
+    for value in schema.values():
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, dict):
+                _widen_text_types(child)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_widen_text_types)
+
+
+def _check_options(answer: str, alternatives: list[str], distractors: list[str], field: str = "distractors") -> None:
+    right = {normalize(answer), *(normalize(a) for a in alternatives)}
+    seen: set[str] = set()
+    for index, distractor in enumerate(distractors):
+        key = normalize(distractor)
+        if key in right:
+            raise FieldProblem((field, index), f"distractor '{distractor}' is the answer or one of its alternatives")
+        if key in seen:
+            raise FieldProblem((field, index), f"distractor '{distractor}' is listed twice")
+        seen.add(key)
+
+
+def _check_date_options(answer: str, alternatives: list[str], distractors: list[str]) -> None:
+    """Each distractor of a date answer is a real date, not the answer's, at the answer's precision."""
+    want = dates.parse_iso(answer)
+    right = [want, *(v for v in map(dates.parse_text, alternatives) if v is not None)]
+    seen: list[dates.DateValue] = []
+    for index, text in enumerate(distractors):
+        value = dates.parse_text(text)
+        if value is None:
+            raise FieldProblem(("distractors", index), f"distractor '{text}' is not a date: {_date_reason(text)}")
+        if value in right:
+            raise FieldProblem(("distractors", index), f"distractor '{text}' is the same date as the answer or one of its alternatives")
+        if value in seen:
+            raise FieldProblem(("distractors", index), f"distractor '{text}' is the same date as another distractor")
+        if _shape(value) != _shape(want):
+            raise FieldProblem(("distractors", index), f"distractor '{text}' is {_shape(value)} but the answer is {_shape(want)}: "
+                                                       "give distractors of the same precision")
+        seen.append(value)
+
+
+def _date_reason(text: str) -> str:
+    try:
+        dates.parse_iso(text)
+    except ValueError as error:
+        if not str(error).startswith("'"):  # a real reason, such as "February 1930 has no day 30"
+            return str(error)
+    return "write one unambiguous date, like 1930-07-03 or 3 July 1930"
+
+
+def _shape(value: dates.DateValue) -> str:
+    name = _PRECISION_NAMES[value.precision]
+    return name if value.end is None else f"a range of {name.removeprefix('a ')}s"
+
+
+_T = TypeVar("_T")
+
+
+def _at(path: tuple[str | int, ...], check: Callable[[str], _T], value: str) -> _T:
+    """Run `check(value)`, reporting its ValueError at the field `path`."""
+    try:
+        return check(value)
+    except FieldProblem:
+        raise
+    except ValueError as error:
+        raise FieldProblem(path, str(error)) from None
+
+
+class QuestionModel(_Strict):
+    """A question written out in full."""
+
+    id: Key
+    kind: Literal["choice", "typed", "truefalse", "cloze"]
+    category: CategoryName
+    prompt: Text | None = None
+    text: Text | None = Field(None, description="cloze only: the sentence with one [[blank]]")
+    answer: Text | None = None
+    alternatives: list[Text] = []
+    distractors: list[Text] = []
+    group: Key | None = None
+    explanation: Text | None = None
+    source: Text | None = None
+    tags: list[Tag] = []
+    date: IsoDate | None = Field(None, description="when it happened, for chronology")
+    event: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuestionModel:
+        if self.kind == "cloze":
+            if self.text is None:
+                raise ValueError("a cloze needs 'text' with one [[blank]]")
+            answer = _at(("text",), cloze_answer, self.text)
+            for name in ("answer", "prompt"):
+                if getattr(self, name) is not None:
+                    raise FieldProblem((name,), f"a cloze takes its answer from the [[blank]]: remove '{name}'")
+        else:
+            if self.prompt is None:
+                raise ValueError(f"a {self.kind} question needs a 'prompt'")
+            if self.text is not None:
+                raise FieldProblem(("text",), "'text' is for cloze questions; use 'prompt'")
+            if self.answer is None:
+                raise ValueError("missing or empty 'answer'")
+            answer = self.answer
+        where = ("text",) if self.kind == "cloze" else ("answer",)
+        if self.kind == "truefalse":
+            answer = _TRUTH.get(answer.strip().lower(), "")
+            if not answer:
+                raise FieldProblem(where, "a truefalse answer is true or false (yes and no also do)")
+            object.__setattr__(self, "answer", answer)  # stored as true/false, whatever case or word was written (frozen model)
+        if self.category == "date" and self.kind == "cloze" and dates.parse_text(answer) is None:
+            raise FieldProblem(where, f"the blank '{answer}' is not an unambiguous date (write e.g. 3 July 1930)")
+        if self.category == "date" and self.kind in ("choice", "typed"):
+            _at(where, parse_iso, answer)
+        if self.distractors and self.kind != "choice":
+            raise FieldProblem(("distractors",), "only choice questions take 'distractors'")
+        _check_options(answer, self.alternatives, self.distractors)
+        if self.category == "date" and self.kind == "choice":
+            _check_date_options(answer, self.alternatives, self.distractors)
+        return self
+
+
+_TRUTH = {"true": "true", "yes": "true", "false": "false", "no": "false"}
+
+
+class FactModel(_Strict):
+    """A fact, asked in both directions: subject -> answer and answer -> subject."""
+
+    id: Key
+    subject: Text
+    subject_category: CategoryName
+    subject_alternatives: list[Text] = []
+    subject_distractors: list[Text] = []
+    subject_group: Key | None = None
+    verb: Text | None = Field(None, description="past participle: 'formed', 'held'")
+    category: CategoryName
+    answer: Text
+    alternatives: list[Text] = []
+    distractors: list[Text] = []
+    group: Key | None = None
+    date: IsoDate | None = None
+    event: Text | None = None
+    prompt: Text | None = None
+    reverse_prompt: Text | None = None
+    explanation: Text | None = None
+    source: Text | None = None
+    tags: list[Tag] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FactModel:
+        if self.category == "date":
+            _at(("answer",), parse_iso, self.answer)
+            if self.date is not None and self.date != self.answer:
+                raise FieldProblem(("date",), "a date fact's date is its answer: remove 'date'")
+        templated = self.category in ("date", "place")
+        if not templated and (self.prompt is None or self.reverse_prompt is None):
+            raise ValueError(f"a {self.category} fact needs 'prompt' and 'reverse_prompt' (only date and place facts are worded automatically)")
+        if templated and self.verb is None and (self.prompt is None or self.reverse_prompt is None):
+            raise ValueError("missing 'verb' (or both 'prompt' and 'reverse_prompt')")
+        _check_options(self.answer, self.alternatives, self.distractors)
+        _check_options(self.subject, self.subject_alternatives, self.subject_distractors, "subject_distractors")
+        if self.category == "date":
+            _check_date_options(self.answer, self.alternatives, self.distractors)
+        return self
+
+
+class DeckFile(_Strict):
+    """One file of the bank: a deck and its questions."""
+
+    deck: Key
+    title: Text
+    description: Text | None = None
+    tags: list[Tag] = []
+    questions: list[QuestionModel] = []
+    facts: list[FactModel] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> DeckFile:
+        if not self.questions and not self.facts:
+            raise ValueError("a deck needs at least one entry under 'questions' or 'facts'")
+        return self

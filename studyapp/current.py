@@ -1,0 +1,17 @@
+"""What every page's view asks of the request: the one reading of the clock, and who is signed in."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask_login import current_user
+
+
+def utcnow() -> datetime:
+    """The request's one reading of the clock, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def learner_id() -> int | None:
+    """The signed-in learner's id, or None for a visitor."""
+    return current_user.id if current_user.is_authenticated else None

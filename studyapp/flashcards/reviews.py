@@ -1,0 +1,332 @@
+"""Service: flashcards on an FSRS schedule: the daily queue, rating, undo, suspend and bury."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql import ColumnElement, Select
+
+from studyapp.flashcards import scheduler
+from studyapp.bank.items import Item
+from studyapp.db import UTCDateTime
+from studyapp.errors import InvalidInput, NotFound
+from studyapp.models import BankSync, Card, Deck, Learner, Question, ReviewLog
+from studyapp.flashcards.scheduler import CardState, Rating, State
+
+
+COUNT_CAP = 9999
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What is left today and the card to show next."""
+
+    new: int
+    learning: int
+    review: int
+    card: Card | None
+    next_due: datetime | None
+    due_tomorrow: int
+    learning_now: int
+    new_done: int = 0
+    new_held_back: bool = False
+
+    @property
+    def new_limit_reached(self) -> bool:
+        """Whether new cards wait only because today's new-card limit is used up."""
+        return self.new == 0 and self.new_held_back
+
+    @property
+    def due_now(self) -> int:
+        """Cards that can be reviewed right now (learning cards due later today are left out)."""
+        return self.new + self.learning_now + self.review
+
+    @property
+    def later_today(self) -> int:
+        """Learning cards that come due later today."""
+        return self.learning - self.learning_now
+
+
+@dataclass(frozen=True)
+class RateResult:
+    """The outcome of one rating; `recorded` is False for a duplicate."""
+
+    recorded: bool
+    card: Card
+    became_leech: bool = False
+
+
+def settings_of(learner: Learner, fuzz: bool = True) -> scheduler.Settings:
+    """The learner's scheduling settings for fsrs."""
+    return scheduler.Settings(
+        desired_retention=learner.desired_retention,
+        learning_steps=scheduler.parse_steps(learner.learning_steps),
+        relearning_steps=scheduler.parse_steps(learner.relearning_steps),
+        maximum_interval_days=learner.maximum_interval_days,
+        enable_fuzzing=fuzz,
+    )
+
+
+def state_of(card: Card) -> CardState:
+    """The card's scheduling state."""
+    return CardState(State(card.state), card.step, card.stability, card.difficulty, card.due,
+                     card.last_review, card.reps, card.lapses)
+
+
+def item_of(card: Card) -> Item:
+    """The bank item a card asks."""
+    return Item.from_dict(card.question.data)
+
+
+def ensure_cards(session: Session, learner: Learner, now: datetime) -> None:
+    """Give the learner a (new) card for every live question that has none yet.
+
+    Cheap when nothing changed: the cards are only checked again after a newer bank sync.
+    """
+    latest = session.scalar(select(func.max(BankSync.id)).where(BankSync.is_ok.is_(True))) or 0
+    if latest and learner.cards_synced_to >= latest:
+        return
+    has_card = exists().where(Card.learner_id == learner.id, Card.question_id == Question.id)
+    constants = [literal(learner.id), literal(scheduler.NEW_CARD_DUE, UTCDateTime()),
+                 *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
+    missing = (select(Question.id, *constants).join(Deck, Question.deck_id == Deck.id)
+               .where(Question.is_retired.is_(False), ~has_card).order_by(Deck.position, Question.id))
+    statement = insert(Card).from_select(
+        ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
+        missing)
+    try:
+        session.execute(statement)
+        learner.cards_synced_to = latest
+        session.commit()
+    except IntegrityError:  # another request of this learner inserted them first
+        session.rollback()
+
+
+def not_buried(now: datetime) -> ColumnElement[bool]:
+    """The condition a card is not buried at `now` (every due count and filter leaves buried cards out)."""
+    return or_(Card.buried_until.is_(None), Card.buried_until <= now)
+
+
+def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
+    query = (select(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+             .where(Card.learner_id == learner_id, Question.is_retired.is_(False), Card.is_suspended.is_(False),
+                    not_buried(now)))
+    return query.where(Deck.key == deck_key) if deck_key else query
+
+
+def _done_today(session: Session, learner_id: int, since: datetime, kind: str) -> int:
+    return session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.learner_id == learner_id, ReviewLog.reviewed_at >= since, ReviewLog.kind == kind,
+        ReviewLog.origin == "review", ReviewLog.is_undone.is_(False))) or 0
+
+
+def _count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+    """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown)."""
+    capped = query.with_only_columns(Card.id).limit(max(cap, 0)).subquery()
+    return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str | None = None) -> Queue:
+    """Due learning cards first, then due reviews, then new cards, within the daily limits."""
+    start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
+    end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    live = _live_cards(learner.id, now, deck_key)
+    learning = live.where(Card.reps > 0, Card.state != State.REVIEW)
+    reviews = live.where(Card.state == State.REVIEW, Card.due < end)
+    new = live.where(Card.reps == 0)
+    review_cap = max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0)
+    new_done = _done_today(session, learner.id, start, "new")
+    new_cap = max(learner.new_per_day - new_done, 0)
+    review_left, new_left = _count(session, reviews, review_cap), _count(session, new, new_cap)
+    learning_today = _count(session, learning.where(Card.due < end))
+    learning_now = _count(session, learning.where(Card.due <= now))
+    card = session.scalar(learning.where(Card.due <= now).order_by(Card.due, Card.id).limit(1))
+    if card is None and review_left:
+        card = session.scalar(reviews.order_by(Card.due, Card.id).limit(1))
+    if card is None and new_left:  # in bank order: cards are made in that order
+        card = session.scalar(new.order_by(Card.id).limit(1))
+    next_due = session.scalar(learning.with_only_columns(Card.due).order_by(Card.due).limit(1))
+    tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
+    held_back = not new_cap and _count(session, new, 1) > 0
+    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now, new_done, held_back)
+
+
+def get_card(session: Session, learner_id: int, card_id: int) -> Card:
+    """The learner's own card; raises NotFound for anyone else's."""
+    card = session.scalar(select(Card).where(Card.id == card_id, Card.learner_id == learner_id)
+                          .options(joinedload(Card.question)))
+    if card is None:
+        raise NotFound("There is no such card.")
+    return card
+
+
+def _snapshot(card: Card) -> dict[str, object]:
+    return {**state_of(card).to_dict(), "is_leech": card.is_leech, "is_suspended": card.is_suspended}
+
+
+def _apply(card: Card, state: CardState) -> None:
+    card.state, card.step, card.stability, card.difficulty = int(state.state), state.step, state.stability, state.difficulty
+    card.due, card.last_review, card.reps, card.lapses = state.due, state.last_review, state.reps, state.lapses  # type: ignore[assignment]
+
+
+def record_rating(session: Session, learner: Learner, card: Card, rating: Rating, now: datetime,
+                  settings: scheduler.Settings, duration_ms: int | None = None, origin: str = "review") -> bool:
+    """Schedule the card and append its log entry (no commit); True when it became a leech."""
+    before = state_of(card)
+    snapshot = _snapshot(card)
+    after = scheduler.next_review(card.id, before, rating, now, settings, duration_ms)
+    _apply(card, after)
+    became_leech = scheduler.is_leech(after) and not card.is_leech
+    if became_leech:
+        card.is_leech = True
+        card.is_suspended = card.is_suspended or learner.suspend_leeches
+    session.add(ReviewLog(card_id=card.id, learner_id=learner.id, rating=int(rating), reviewed_at=now,
+                          duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
+                          state_after=_snapshot(card)))
+    return became_leech
+
+
+def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
+         settings: scheduler.Settings, duration_ms: int | None = None) -> RateResult:
+    """Rate a card once: a resent or raced rating of the same version is not recorded again."""
+    card = get_card(session, learner.id, card_id)
+    if card.version != version:
+        return RateResult(False, card)
+    became_leech = record_rating(session, learner, card, rating, now, settings, duration_ms)
+    try:
+        session.commit()
+    except StaleDataError:  # another request rated this version first
+        session.rollback()
+        return RateResult(False, get_card(session, learner.id, card_id))
+    return RateResult(True, card, became_leech)
+
+
+def _last_undoable(session: Session, learner_id: int) -> ReviewLog | None:
+    return session.scalar(select(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review",
+                                                  ReviewLog.is_undone.is_(False))
+                          .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+
+
+def can_undo(session: Session, learner_id: int) -> bool:
+    """Whether the learner has a rating that Undo would take back."""
+    return _last_undoable(session, learner_id) is not None
+
+
+def find_undoable_card(session: Session, learner_id: int) -> Card | None:
+    """The card whose rating Undo would take back, or None."""
+    log = _last_undoable(session, learner_id)
+    return get_card(session, learner_id, log.card_id) if log else None
+
+
+def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
+    """Put the card of the learner's last rating back as it was; the log entry is marked undone.
+
+    Raises InvalidInput when there is nothing to undo, when a quiz answer moved the card since, and when
+    another request undid (or changed) the same rating first.
+    """
+    log = _last_undoable(session, learner.id)
+    if log is None:
+        raise InvalidInput("Nothing to undo.")
+    later = session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
+    if later:
+        raise InvalidInput("That card has changed since (a quiz answer); it can no longer be undone.")
+    lost_race = InvalidInput("That rating was already undone (in another tab, or by a double click).")
+    # Claimed with a conditional write, so two simultaneous undos never both restore it.
+    claimed = session.execute(update(ReviewLog).where(ReviewLog.id == log.id, ReviewLog.is_undone.is_(False))
+                              .values(is_undone=True, undone_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount == 0:
+        session.rollback()
+        raise lost_race
+    card = get_card(session, learner.id, log.card_id)
+    before = dict(log.state_before)
+    card.is_leech, card.is_suspended = bool(before.pop("is_leech")), bool(before.pop("is_suspended"))
+    _apply(card, CardState.from_dict(before))
+    try:
+        session.commit()
+    except StaleDataError:  # the card changed since it was read: leave both as they are
+        session.rollback()
+        raise lost_race from None
+    return card
+
+
+def set_suspended(session: Session, learner_id: int, card_id: int, suspended: bool) -> Card:
+    """Suspend (out of every queue) or unsuspend a card."""
+    card = get_card(session, learner_id, card_id)
+    # One UPDATE, not the versioned ORM flush: a double click (two requests at once) sets the same flag twice.
+    session.execute(update(Card).where(Card.id == card.id).values(is_suspended=suspended))
+    session.commit()
+    return card
+
+
+def bury(session: Session, learner: Learner, card_id: int, now: datetime) -> Card:
+    """Hide a card until the learner's next day begins."""
+    card = get_card(session, learner.id, card_id)
+    until = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    session.execute(update(Card).where(Card.id == card.id).values(buried_until=until))  # as in set_suspended
+    session.commit()
+    return card
+
+
+def unbury(session: Session, learner_id: int, card_id: int) -> Card:
+    """Bring a buried card back into today's queue."""
+    card = get_card(session, learner_id, card_id)
+    session.execute(update(Card).where(Card.id == card.id).values(buried_until=None))  # as in set_suspended
+    session.commit()
+    return card
+
+
+def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str], correct: bool,
+                     now: datetime, settings: scheduler.Settings) -> int:
+    """A quiz answer counts as Good (right) or Again (wrong) for cards already being studied.
+
+    New cards (never reviewed) and suspended cards are left alone. No commit; returns how many cards moved.
+    """
+    cards = session.scalars(select(Card).join(Question).where(
+        Card.learner_id == learner.id, Question.key.in_(question_keys), Card.reps > 0, Card.is_suspended.is_(False)))
+    moved = 0
+    for card in cards:
+        record_rating(session, learner, card, Rating.GOOD if correct else Rating.AGAIN, now, settings, origin="quiz")
+        moved += 1
+    return moved
+
+
+def in_card_list() -> ColumnElement[bool]:
+    """The card list's rule (and the learner's Anki export's): studied or suspended (a new card can be suspended too)."""
+    return or_(Card.reps > 0, Card.is_suspended.is_(True))
+
+
+def _listed_cards(learner_id: int) -> Select:
+    """The live cards of the learner's card list."""
+    return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False), in_card_list())
+            .options(joinedload(Card.question)).order_by(Card.due, Card.id))
+
+
+def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False) -> list[Card]:
+    """The learner's studied or suspended cards (or only leeches), soonest due first."""
+    query = _listed_cards(learner_id)
+    if leeches_only:
+        query = query.where(Card.is_leech.is_(True))
+    return list(session.scalars(query))
+
+
+def list_suspended_cards(session: Session, learner_id: int, now: datetime) -> list[Card]:
+    """The learner's suspended cards, studied or not, soonest due first."""
+    return list(session.scalars(_listed_cards(learner_id).where(Card.is_suspended.is_(True))))
+
+
+def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:
+    """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more)."""
+    rows = session.execute(
+        select(Deck.key,
+               func.count().filter(and_(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
+               func.count().filter(Card.reps == 0),
+               func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
+        .select_from(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+        .where(Card.learner_id == learner_id, Question.is_retired.is_(False)).group_by(Deck.key))
+    return {key: {"due": due, "new": new, "mastered": mastered} for key, due, new, mastered in rows}

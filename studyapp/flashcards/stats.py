@@ -1,0 +1,100 @@
+"""Service: a learner's progress figures (counts, forecast, review calendar, retention, leeches)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from studyapp.flashcards import scheduler
+from studyapp.flashcards.charts import streak
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.flashcards.scheduler import State
+
+FORECAST_DAYS = 30
+CALENDAR_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Reviews passed (Hard, Good or Easy) out of all reviews, for one group."""
+
+    label: str
+    passed: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Passed as a whole percentage of total."""
+        return round(100 * self.passed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything the progress page shows."""
+
+    new: int
+    learning: int
+    review: int
+    suspended: int
+    due_today: int
+    due_tomorrow: int
+    forecast: list[tuple[date, int]]
+    calendar: dict[date, int]
+    today: date
+    streak: int
+    total_reviews: int
+    by_category: list[Retention]
+    by_deck: list[Retention]
+
+
+def card_counts(session: Session, learner_id: int) -> dict[str, int]:
+    """How many of the learner's live cards are new, learning, review and suspended."""
+    row = session.execute(
+        select(func.count().filter(Card.reps == 0, Card.is_suspended.is_(False)),
+               func.count().filter(Card.reps > 0, Card.state != State.REVIEW, Card.is_suspended.is_(False)),
+               func.count().filter(Card.state == State.REVIEW, Card.is_suspended.is_(False)),
+               func.count().filter(Card.is_suspended.is_(True)))
+        .select_from(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False))
+    ).one()
+    return dict(zip(("new", "learning", "review", "suspended"), row, strict=True))
+
+
+def progress(session: Session, learner: Learner, now: datetime) -> Progress:
+    """The learner's figures at `now`, with days counted in the learner's own timezone."""
+    zone, hour = learner.timezone, learner.day_starts_hour
+    today = scheduler.study_date(now, zone, hour)
+    horizon = scheduler.next_day_start(now, zone, hour) + timedelta(days=FORECAST_DAYS - 1)
+    dues = session.execute(
+        select(Card.due, Card.buried_until).join(Question).where(
+            Card.learner_id == learner.id, Card.reps > 0, Card.is_suspended.is_(False),
+            Question.is_retired.is_(False), Card.due < horizon))
+    # A card buried today is due on the day it comes back, as the review queue has it.
+    per_day = Counter(max(scheduler.study_date(due, zone, hour), today,
+                          scheduler.study_date(buried, zone, hour) if buried and buried > now else today)
+                      for due, buried in dues)
+    forecast = [(today + timedelta(days=i), per_day.get(today + timedelta(days=i), 0)) for i in range(FORECAST_DAYS)]
+    since = scheduler.day_start(now, zone, hour) - timedelta(weeks=CALENDAR_WEEKS)
+    moments = session.scalars(select(ReviewLog.reviewed_at).where(
+        ReviewLog.learner_id == learner.id, ReviewLog.is_undone.is_(False), ReviewLog.reviewed_at >= since))
+    calendar = Counter(scheduler.study_date(moment, zone, hour) for moment in moments)
+    counts = card_counts(session, learner.id)
+    return Progress(
+        **counts, due_today=forecast[0][1], due_tomorrow=forecast[1][1], forecast=forecast, calendar=dict(calendar),
+        today=today, streak=streak(calendar, today), total_reviews=sum(calendar.values()),
+        by_category=_retention(session, learner.id, Question.category),
+        by_deck=_retention(session, learner.id, Deck.title),
+    )
+
+
+def _retention(session: Session, learner_id: int, column: object) -> list[Retention]:
+    rows = session.execute(
+        select(column, func.sum(case((ReviewLog.rating > 1, 1), else_=0)), func.count())
+        .select_from(ReviewLog).join(Card, ReviewLog.card_id == Card.id).join(Question, Card.question_id == Question.id)
+        .join(Deck, Question.deck_id == Deck.id)
+        .where(ReviewLog.learner_id == learner_id, ReviewLog.is_undone.is_(False))
+        .group_by(column).order_by(column))
+    return [Retention(str(label), int(passed or 0), total) for label, passed, total in rows]

@@ -1,0 +1,1 @@
+"""What instructors see of the bank: counts, answer rates, distractor picks, problems and previews."""

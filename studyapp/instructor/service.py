@@ -1,0 +1,117 @@
+"""Service: what instructors see of the bank: counts, answer rates, distractor picks, previews."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studyapp.quizzes.question import QuizQuestion
+from studyapp.quizzes import generate
+from studyapp.bank import distractors
+from studyapp.bank.items import Item, Kind
+from studyapp.errors import NotFound
+from studyapp.models import Deck, Question, QuizItem
+
+
+@dataclass(frozen=True)
+class AnswerRate:
+    """How learners did on one question in quizzes."""
+
+    answered: int
+    correct: int
+
+    @property
+    def percent(self) -> int | None:
+        """Share right, or None before anyone answered."""
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+@dataclass(frozen=True)
+class Preview:
+    """One question as a learner would meet it: each form it can take, and how learners answered."""
+
+    item: Item
+    forms: list[QuizQuestion]
+    rate: AnswerRate
+    picks: list[tuple[str, int, bool]]  # option text, times chosen, is it the answer
+
+
+def bank_counts(session: Session) -> list[tuple[str, str, dict[str, int], dict[str, int]]]:
+    """Per live deck: key, title, questions per category and per kind."""
+    rows = session.execute(select(Deck.key, Deck.title, Question.category, Question.kind, func.count())
+                           .join(Question).where(Question.is_retired.is_(False), Deck.is_retired.is_(False))
+                           .group_by(Deck.key, Deck.title, Deck.position, Question.category, Question.kind)
+                           .order_by(Deck.position))
+    decks: dict[str, tuple[str, str, Counter, Counter]] = {}
+    for key, title, category, kind, count in rows:
+        entry = decks.setdefault(key, (key, title, Counter(), Counter()))
+        entry[2][category] += count
+        entry[3][kind] += count
+    return [(k, t, dict(c), dict(n)) for k, t, c, n in decks.values()]
+
+
+def answer_rates(session: Session) -> dict[str, AnswerRate]:
+    """Per question key: quiz answers and how many were right."""
+    rows = session.execute(select(QuizItem.question_key, func.count(), func.count().filter(QuizItem.is_correct.is_(True)))
+                           .where(QuizItem.question_key.is_not(None), QuizItem.answered_at.is_not(None))
+                           .group_by(QuizItem.question_key))
+    return {key: AnswerRate(answered, correct) for key, answered, correct in rows}
+
+
+def live_questions(session: Session) -> list[Item]:
+    """Every live question, in bank order."""
+    rows = session.scalars(select(Question.data).join(Deck).where(Question.is_retired.is_(False))
+                           .order_by(Deck.position, Question.id))
+    return [Item.from_dict(data) for data in rows]
+
+
+def _order_with(item: Item, pool: list[Item]) -> QuizQuestion | None:
+    """A chronology question this dated fact takes part in, with other dated facts of the bank; None if it takes none."""
+    if not (item.date and item.event):
+        return None
+    others = [other for other in pool if (other.fact or other.key) != (item.fact or item.key)]
+    for seed in range(50):  # build_order picks facts at random: find a draw that includes this one
+        order = generate.build_order([item, *others], random.Random(seed))
+        if order is not None and (item.fact or item.key) in order.keys:
+            return order
+    return None
+
+
+def preview(session: Session, key: str) -> Preview:
+    """The forms a question is asked in (with the options the generator picks) and learners' answers to it."""
+    data = session.scalar(select(Question.data).where(Question.key == key, Question.is_retired.is_(False)))
+    if data is None:
+        raise NotFound(f"There is no question '{key}'.")
+    item = Item.from_dict(data)
+    pool = distractors.Pool(live_questions(session))
+    forms = []
+    if item.kind == Kind.TRUEFALSE:
+        forms.append(generate.ask(item, pool, random.Random(0)))
+    else:
+        choice = distractors.pick_distractors(item, pool, random.Random(0))
+        can_choose = len(choice) == distractors.OPTIONS - 1 and item.kind in (Kind.CHOICE, Kind.FACT)
+        if can_choose:
+            options = [distractors.option_text(item.answer_text), *(distractors.option_text(d) for d in choice)]
+            random.Random(0).shuffle(options)
+            forms.append(QuizQuestion("choice", item.prompt, (item.key,), item.category.value,
+                                           distractors.option_text(item.answer_text), options=tuple(options)))
+        if item.kind != Kind.CHOICE or not can_choose:  # a choice question short of options is asked typed
+            forms.append(QuizQuestion("typed", item.prompt, (item.key,), item.category.value, item.answer_text,
+                                           typed_answer=item.answer, alternatives=item.alternatives))
+        order = _order_with(item, pool.items)
+        if order is not None:
+            forms.append(order)
+    answered = session.execute(select(QuizItem.payload, QuizItem.response, QuizItem.is_correct).where(
+        QuizItem.question_key == key, QuizItem.answered_at.is_not(None))).all()
+    picks: Counter[str] = Counter()
+    for payload, response, _ in answered:
+        options = payload.get("options") or []
+        if payload.get("form") == "choice" and response and response.isdecimal() and int(response) < len(options):
+            picks[options[int(response)]] += 1
+    rate = AnswerRate(len(answered), sum(1 for *_, correct in answered if correct))
+    right = distractors.option_text(item.answer_text)
+    return Preview(item, forms, rate, [(text, n, text == right) for text, n in picks.most_common()])

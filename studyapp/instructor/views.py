@@ -1,0 +1,48 @@
+"""Instructor pages: the bank at a glance, its problems, and a preview of every question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from studyapp.bank import load, sync, lint
+from studyapp import config
+from studyapp.instructor import service as instructor
+from studyapp.db import get_session
+from studyapp.errors import BankError, Problem
+
+bp = Blueprint("instructor", __name__, url_prefix="/instructor")
+
+
+@bp.before_request
+@login_required
+def instructors_only() -> None:
+    """Learners get a 403; visitors are sent to sign in."""
+    if not current_user.is_instructor:
+        abort(403, "This page is for instructors. An administrator can run: studyapp users make-instructor NAME")
+
+
+def current_problems() -> list[Problem]:
+    """Errors and warnings of the bank files as they are now (instructors want the files' state)."""
+    try:
+        loaded = load.load_bank(Path(current_app.config["QUESTIONS_DIR"]), config.source_text(current_app))
+    except BankError as error:
+        return error.problems
+    return lint.warnings_for(loaded)
+
+
+@bp.get("/")
+def overview() -> str:
+    """Decks with counts per category and kind, the last sync, current problems, every question's answer rate."""
+    session = get_session()
+    return render_template("instructor/bank.html", decks=instructor.bank_counts(session),
+                           last=sync.last_sync(session), problems=current_problems(),
+                           questions=instructor.live_questions(session), rates=instructor.answer_rates(session))
+
+
+@bp.get("/questions/<key>")
+def question(key: str) -> str:
+    """One question in each form a learner meets it, with how learners answer it."""
+    return render_template("instructor/question.html", shown=instructor.preview(get_session(), key))

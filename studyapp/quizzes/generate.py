@@ -1,0 +1,97 @@
+"""Quiz generation: bank items -> asked questions (choice, typed, true/false, order).
+
+Pure and reproducible: everything random comes from the `rng` passed in, so the
+same bank and seed always give the same questions and options.
+"""
+
+from __future__ import annotations
+
+import random
+
+from studyapp.bank import dates, distractors
+from studyapp.bank.distractors import OPTIONS, Pool
+from studyapp.bank.items import Item, Kind
+from studyapp.quizzes.question import QuizQuestion
+
+ORDER_SIZE = 4
+ORDER_PROMPT = "According to the text, put these in chronological order, earliest first."
+
+
+def build_quiz(candidates: list[Item], pool: list[Item] | Pool, length: int, rng: random.Random,
+               with_order: bool = True) -> list[QuizQuestion]:
+    """Pick `length` questions from `candidates`, mixing forms; distractors come from `pool`."""
+    pool = pool if isinstance(pool, Pool) else Pool(pool)
+    candidates = sorted(candidates, key=lambda item: item.key)
+    questions: list[QuizQuestion] = []
+    order_slots = length // 8 if with_order else 0
+    if order_slots:
+        order = build_order(candidates, rng)
+        if order is not None:
+            questions.append(order)
+    picked = _pick_items(candidates, length - len(questions), rng)
+    for item in picked:
+        questions.append(ask(item, pool, rng))
+    rng.shuffle(questions)
+    return questions
+
+
+def _pick_items(candidates: list[Item], count: int, rng: random.Random) -> list[Item]:
+    """A sample without both directions of one fact."""
+    shuffled = candidates[:]
+    rng.shuffle(shuffled)
+    picked: list[Item] = []
+    facts: set[str] = set()
+    for item in shuffled:
+        if len(picked) == count:
+            break
+        if item.fact and item.fact in facts:
+            continue
+        facts.add(item.fact)
+        picked.append(item)
+    return picked
+
+
+def ask(item: Item, pool: list[Item] | Pool, rng: random.Random) -> QuizQuestion:
+    """Turn one bank item into a question, as multiple choice where it can be."""
+    common = dict(keys=(item.key,), category=item.category.value, explanation=item.explanation,
+                  sources=(item.source,) if item.source else ())
+    if item.kind == Kind.TRUEFALSE:
+        answer = "True" if item.answer == "true" else "False"
+        return QuizQuestion("truefalse", item.prompt, answer=answer, options=("True", "False"), **common)
+    wants_choice = item.kind == Kind.CHOICE or (item.kind == Kind.FACT and rng.random() < 0.6)
+    if wants_choice:
+        wrong = distractors.pick_distractors(item, pool, rng)
+        if len(wrong) == OPTIONS - 1:
+            options = [distractors.option_text(item.answer_text), *(distractors.option_text(d) for d in wrong)]
+            rng.shuffle(options)
+            return QuizQuestion("choice", item.prompt, answer=distractors.option_text(item.answer_text), options=tuple(options), **common)
+    return QuizQuestion("typed", item.prompt, answer=item.answer_text, typed_answer=item.answer,
+                        alternatives=item.alternatives, **common)
+
+
+def build_order(candidates: list[Item], rng: random.Random) -> QuizQuestion | None:
+    """A chronology question over dated facts whose dates cannot overlap; None if too few."""
+    dated: dict[str, Item] = {}
+    for item in candidates:
+        if item.date and item.event and (item.fact or item.key) not in dated:
+            dated[item.fact or item.key] = item
+    events = list(dated.values())
+    rng.shuffle(events)
+    chosen: list[tuple[dates.DateValue, Item]] = []
+    for item in events:
+        value = dates.parse_iso(item.date)
+        if all(not value.overlaps(other) for other, _ in chosen):
+            chosen.append((value, item))
+        if len(chosen) == ORDER_SIZE:
+            break
+    if len(chosen) < ORDER_SIZE:
+        return None
+    options = tuple(item.event for _, item in chosen)
+    chronological = sorted(range(len(chosen)), key=lambda i: chosen[i][0].first_day)
+    return QuizQuestion(
+        "order", ORDER_PROMPT, keys=tuple(item.fact or item.key for _, item in chosen), category="date",
+        answer="; ".join(f"{options[i]} ({chosen[i][0].display()})" for i in chronological),
+        options=options, answer_order=tuple(chronological),
+        explanation="; ".join(f"{chosen[i][0].display()}: {options[i]}" for i in chronological),
+        sources=tuple(item.source for _, item in chosen if item.source),
+    )

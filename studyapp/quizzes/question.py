@@ -1,0 +1,32 @@
+"""A question as a quiz asks it: the value that generation makes, grading reads and a quiz stores."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One question as asked in a quiz; stored whole so a reload shows the same thing."""
+
+    form: str  # choice | typed | truefalse | order
+    prompt: str
+    keys: tuple[str, ...]
+    category: str
+    answer: str
+    typed_answer: str = ""
+    alternatives: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    answer_order: tuple[int, ...] = ()
+    explanation: str = ""
+    sources: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready copy."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> QuizQuestion:
+        """Rebuild from to_dict."""
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        return cls(**values)  # type: ignore[arg-type]

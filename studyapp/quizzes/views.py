@@ -1,0 +1,122 @@
+"""Quiz pages: choose, answer one question at a time, see the results."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from studyapp.bank import catalog
+from studyapp.quizzes import service as quizzes
+from studyapp.db import get_session
+from studyapp.errors import InvalidInput
+from studyapp.quizzes.forms import AnswerForm, quiz_form
+from studyapp import current
+from studyapp.current import utcnow
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> str | Response:
+    """Choose deck, category and length (a shared link pre-fills them), then start."""
+    decks = catalog.list_decks(get_session())
+    form = quiz_form(decks, formdata=request.form if request.method == "POST" else request.args or None)
+    if request.method == "GET":  # a shared link pre-fills the form: say what is wrong with the values it gives
+        status = 200 if form.validate_given(request.args) else 400
+        return render_template("quizzes/new.html", form=form), status
+    if form.validate():
+        seed = form.seed.data if form.seed.data is not None else secrets.randbelow(quizzes.MAX_SEED)
+        choice = quizzes.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed)
+        row = quizzes.start_quiz(get_session(), current.learner_id(), choice, utcnow(),
+                               current_app.config["QUIZ_MAX_LENGTH"])
+        if row.length < choice.length:
+            flash(f"Only {row.length} questions match that choice, so this quiz has {row.length}.", "info")
+        return redirect(url_for("quizzes.take", token=row.token))
+    return render_template("quizzes/new.html", form=form), 400
+
+
+@bp.get("/<token>")
+def take(token: str) -> str | Response:
+    """The next unanswered question, with the verdict on the one just answered."""
+    row = quizzes.get_quiz(get_session(), token, current.learner_id())
+    item = quizzes.next_item(row)
+    last = _last_answered(row, request.args.get("answered", type=int))
+    if item is None and last is None:
+        return redirect(url_for("quizzes.results", token=token))
+    question = quizzes.question_of(item) if item else None
+    return render_template("quizzes/take.html", quiz=row, item=item, question=question, last=last,
+                           last_question=quizzes.question_of(last) if last else None, form=AnswerForm())
+
+
+def _last_answered(row: object, position: int | None) -> object | None:
+    if position is None:
+        return None
+    return next((i for i in row.items if i.position == position and i.answered_at is not None), None)  # type: ignore[attr-defined]
+
+
+@bp.post("/<token>/answer")
+def answer(token: str) -> str | Response | tuple[str, int]:
+    """Grade one answer, then show its verdict above the next question; a blank or muddled answer is asked again."""
+    form = AnswerForm()
+    if not form.validate():
+        raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    position = int(form.position.data)
+    try:
+        response = _order_response() if "order" in request.form else (form.response.data or "")
+        quizzes.submit_answer(get_session(), token, current.learner_id(), position, response, utcnow(),
+                            current_app.config["FSRS_FUZZ"])
+    except InvalidInput as error:
+        return _ask_again(token, position, str(error))
+    return redirect(url_for("quizzes.take", token=token, answered=position, _anchor="feedback"))
+
+
+def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, int]:
+    """The same question again, the learner's choices kept and the error next to the fields."""
+    session = get_session()
+    session.rollback()
+    row = quizzes.get_quiz(session, token, current.learner_id())
+    item = next((i for i in row.items if i.position == position and i.answered_at is None), None)
+    if item is None:  # answered meanwhile (another tab): move on
+        return redirect(url_for("quizzes.take", token=token))
+    chosen = request.form.getlist("order") if "order" in request.form else request.form.get("response", "")
+    return render_template("quizzes/take.html", quiz=row, item=item, question=quizzes.question_of(item), last=None,
+                           last_question=None, form=AnswerForm(formdata=None), answer_error=error, chosen=chosen), 400
+
+
+def _order_response() -> str:
+    """The options' indices sorted by the positions the learner gave them."""
+    ranks = request.form.getlist("order")
+    if not ranks or not all(r.isdecimal() for r in ranks) or sorted(map(int, ranks)) != list(range(1, len(ranks) + 1)):
+        raise InvalidInput("Give every event a different place, from 1 to the number of events.")
+    return ",".join(str(i) for i, _ in sorted(enumerate(ranks), key=lambda pair: int(pair[1])))
+
+
+@bp.get("/<token>/results")
+def results(token: str) -> str:
+    """The score and every question with its answer, explanation and source."""
+    row = quizzes.get_quiz(get_session(), token, current.learner_id())
+    shown = [(item, quizzes.question_of(item)) for item in row.items]
+    return render_template("quizzes/results.html", quiz=row, shown=shown)
+
+
+@bp.get("/mine")
+@login_required
+def mine() -> str:
+    """The signed-in learner's quizzes and scores."""
+    learner_id = current.learner_id()
+    return render_template("quizzes/mine.html", quizzes=quizzes.list_quizzes(get_session(), learner_id))  # type: ignore[arg-type]
+
+
+@bp.app_template_global()
+def response_text(item: object, question: object) -> str:
+    """A stored response as the learner meant it (the option's text, not its number)."""
+    response = item.response or ""  # type: ignore[attr-defined]
+    options = question.options  # type: ignore[attr-defined]
+    if question.form == "order":  # type: ignore[attr-defined]
+        return "; ".join(options[int(i)] for i in response.split(",") if i.isdecimal() and int(i) < len(options))
+    if question.form in ("choice", "truefalse") and response.isdecimal() and int(response) < len(options):  # type: ignore[attr-defined]
+        return options[int(response)]
+    return response
