@@ -17,15 +17,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from studyapp.anki import service as anki
-from studyapp.bank.items import Bank, Item
+from studyapp.bank.items import Bank
 from studyapp.accounts import service as accounts
 from studyapp.anki import formats
-from studyapp.bank import lint, load, watch
-from studyapp.bank import sync as bank_sync
+from studyapp.bank import files, watch
 from studyapp import config
 from studyapp.config import shipped
 from studyapp.db import get_session
-from studyapp.errors import BankError, Problem, StudyError
+from studyapp.errors import BankError, StudyError
 from studyapp.bank.fileformat import DeckFile
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
@@ -52,26 +51,6 @@ def main() -> None:
             raise click.ClickException(str(error)) from None
 
     FlaskGroup(create_app=create, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
-
-
-def read_bank(paths: tuple[str, ...] = ()) -> Bank:
-    """Load the configured questions folder (or the given folders and files, as one bank); raises BankError."""
-    chosen = [Path(p) for p in paths] or [Path(current_app.config["QUESTIONS_DIR"])]
-    return load.load_bank(chosen, config.source_text(current_app))
-
-
-def source_problem() -> str | None:
-    """Why SOURCE_TEXT, when set, cannot be read (so citations go unchecked), or None."""
-    path = current_app.config.get("SOURCE_TEXT")
-    if not path:
-        return None
-    if not Path(path).is_file():
-        return f"source text {path} not found: quotes were not checked"
-    try:
-        Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return f"source text {path} cannot be read ({error.__class__.__name__}): quotes were not checked"
-    return None
 
 
 def alembic_config() -> Config:
@@ -102,49 +81,18 @@ def check(paths: tuple[str, ...]) -> None:
 
     Exits 1 on any error.
     """
-    unreadable = source_problem()
-    if unreadable:
-        click.echo(f"warning: {unreadable}", err=True)
-    elif not current_app.config.get("SOURCE_TEXT"):
-        click.echo("note: no source text is configured (SOURCE_TEXT): quotes were not checked", err=True)
-    try:
-        loaded = read_bank(paths)
-        clashing = rest_of_bank_clashes(paths, loaded)
-        if clashing:
-            raise BankError(clashing)
-    except BankError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} error{'s' if len(error.problems) != 1 else ''}: nothing can be synced", err=True)
-        raise click.exceptions.Exit(1) from None
-    warnings = lint.warnings_for(loaded, distractor_pool(paths, loaded))
-    for problem in warnings:
+    checked = files.check_files(Path(current_app.config["QUESTIONS_DIR"]), current_app.config.get("SOURCE_TEXT"),
+                                [Path(p) for p in paths])
+    if checked.note:
+        click.echo(("warning: " if current_app.config.get("SOURCE_TEXT") else "note: ") + checked.note, err=True)
+    for problem in [*checked.errors, *checked.warnings]:
         click.echo(str(problem), err=True)
-    count = len(warnings) + (1 if unreadable else 0)
-    click.echo(describe(loaded) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
-
-
-def rest_of_bank_clashes(paths: tuple[str, ...], loaded: Bank) -> list[Problem]:
-    """When only files of the configured bank are checked: their ids that its other files already use."""
-    folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
-    if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
-        return []
-    checked = {path.resolve() for path, _ in load.bank_files([Path(p) for p in paths])[0]}
-    others = [path for path, _ in load.bank_files([folder])[0] if path.resolve() not in checked]
-    return load.clashes(loaded.items, others, folder)
-
-
-def distractor_pool(paths: tuple[str, ...], loaded: Bank) -> list[Item]:
-    """The items quizzes draw distractors from: the whole configured bank when only files of it are checked."""
-    folder = Path(current_app.config["QUESTIONS_DIR"]).resolve()
-    if not paths or not all(Path(p).resolve().is_relative_to(folder) for p in paths):
-        return list(loaded.items)
-    try:
-        whole = load.load_bank(folder)
-    except BankError:  # the rest of the bank has its own problems: lint what was checked on its own
-        return list(loaded.items)
-    checked = {item.key for item in loaded.items}
-    return [*loaded.items, *(item for item in whole.items if item.key not in checked)]
+    if checked.bank is None:
+        count = len(checked.errors)
+        click.echo(f"{count} error{'s' if count != 1 else ''}: nothing can be synced", err=True)
+        raise click.exceptions.Exit(1)
+    count = len(checked.warnings) + (1 if checked.note and current_app.config.get("SOURCE_TEXT") else 0)
+    click.echo(describe(checked.bank) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
 
 
 def describe(loaded: Bank) -> str:
@@ -162,14 +110,12 @@ def describe(loaded: Bank) -> str:
 def sync(dry_run: bool) -> None:
     """Apply the bank to the database in one transaction."""
     try:
-        loaded = read_bank()
+        report = files.sync_files(get_session(), Path(current_app.config["QUESTIONS_DIR"]),
+                                  current_app.config.get("SOURCE_TEXT"), datetime.now(timezone.utc), dry_run)
     except BankError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        if not dry_run:
-            bank_sync.record_failure(get_session(), error.problems, datetime.now(timezone.utc))
         raise click.ClickException("the bank has problems: nothing was changed") from None
-    report = bank_sync.sync_bank(get_session(), loaded, datetime.now(timezone.utc), dry_run=dry_run)
     for label, keys in (("added", report.added), ("changed", report.changed),
                         ("retired", report.retired), ("revived", report.revived)):
         for key in keys:

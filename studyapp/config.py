@@ -127,9 +127,3 @@ def instance_secret(instance: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
-
-
-def source_text(app: Flask) -> str | None:
-    """The studied text, to check citations against; None when SOURCE_TEXT names no readable file."""
-    path = app.config.get("SOURCE_TEXT")
-    return Path(path).read_text(encoding="utf-8") if path and Path(path).exists() else None

@@ -169,3 +169,34 @@ def test_a_bad_setting_stops_the_command_with_its_message_not_a_traceback(tmp_pa
     assert done.returncode == 1
     assert "Error: STUDYAPP_SESSION_COOKIE_SECURE='maybe' is not a boolean" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _unreadable_sources(tmp_path: Path) -> list[tuple[Path, str]]:
+    """A folder, and a file that is not UTF-8 (its bad byte on line 2, column 5), each with its located line."""
+    folder = tmp_path / "source-folder"
+    folder.mkdir()
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("First line.\nCaf\u00e9 ".encode("utf-8") + b"na\xefve\n")
+    return [(folder, f"{folder}:0:0: the source text is a folder, not a file: quotes were not checked"),
+            (latin1, f"{latin1}:2:8: the source text is not UTF-8 (byte 0xef): save it as UTF-8; quotes were not checked")]
+
+
+def test_an_unreadable_source_text_is_one_located_line_and_exit_1(app: Flask, runner: FlaskCliRunner,
+                                                                  tmp_path: Path) -> None:
+    for source, line in _unreadable_sources(tmp_path):
+        app.config["SOURCE_TEXT"] = str(source)
+        for args in (["questions", "check"], ["questions", "sync"], ["questions", "sync", "--dry-run"]):
+            result = runner.invoke(args=args)
+            assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an exit, not a crash
+            assert line in result.stderr.splitlines() and "Traceback" not in result.output
+
+
+def test_live_reload_records_an_unreadable_source_text_and_changes_nothing(app: Flask, tmp_path: Path) -> None:
+    from studyapp.bank import sync, watch
+    from studyapp.db import get_session
+    for source, line in _unreadable_sources(tmp_path):
+        app.config["SOURCE_TEXT"] = str(source)
+        with app.app_context():
+            assert watch.apply_files(app) is None
+            last = sync.last_sync(get_session())
+            assert last is not None and not last.is_ok and last.report["problems"] == [line]

@@ -161,3 +161,14 @@ def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) ->
 def test_every_bank_file_points_editors_at_the_schema() -> None:
     for path in (ROOT / "questions").glob("*.yaml"):
         assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=schema.json", path.name
+
+
+def test_bank_page_shows_an_unreadable_source_text_as_a_problem(app: Flask, client: FlaskClient,
+                                                                runner: FlaskCliRunner, auth: AuthActions,
+                                                                tmp_path: Path) -> None:
+    make_instructor(runner, auth)
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9\n")
+    app.config["SOURCE_TEXT"] = str(tmp_path / "latin1.txt")
+    page = client.get("/instructor/")
+    assert page.status_code == 200
+    assert f"{tmp_path / 'latin1.txt'}:1:4: the source text is not UTF-8 (byte 0xe9)" in page.text

@@ -14,10 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy.exc import IntegrityError
 
-from studyapp.bank import load, sync
-from studyapp import config
+from studyapp.bank import files, load, sync
 from studyapp.db import get_session
 from studyapp.errors import BankError
 
@@ -55,19 +53,12 @@ class BankWatcher:
 
 
 def apply_files(app: Flask) -> sync.SyncReport | None:
-    """Load the configured bank and sync it; on problems record them and change nothing."""
-    source = config.source_text(app)
-    session, now = get_session(), datetime.now(timezone.utc)
+    """Sync the configured bank from its files; on problems log them (the sync records them) and change nothing."""
     try:
-        loaded = load.load_bank(Path(app.config["QUESTIONS_DIR"]), source)
+        report = files.sync_files(get_session(), Path(app.config["QUESTIONS_DIR"]), app.config.get("SOURCE_TEXT"),
+                                  datetime.now(timezone.utc))
     except BankError as error:
         app.logger.warning("bank not synced, %d problems:\n%s", len(error.problems), error)
-        sync.record_failure(session, error.problems, now)
-        return None
-    try:
-        report = sync.sync_bank(session, loaded, now)
-    except IntegrityError:  # another worker synced the same change first
-        session.rollback()
         return None
     app.logger.info("bank synced: %s", report.summary())
     return report

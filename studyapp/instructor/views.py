@@ -7,11 +7,10 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
-from studyapp.bank import load, sync, lint
-from studyapp import config
+from studyapp.bank import files, sync
 from studyapp.instructor import service as instructor
 from studyapp.db import get_session
-from studyapp.errors import BankError, Problem
+from studyapp.errors import Problem
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -26,11 +25,8 @@ def instructors_only() -> None:
 
 def current_problems() -> list[Problem]:
     """Errors and warnings of the bank files as they are now (instructors want the files' state)."""
-    try:
-        loaded = load.load_bank(Path(current_app.config["QUESTIONS_DIR"]), config.source_text(current_app))
-    except BankError as error:
-        return error.problems
-    return lint.warnings_for(loaded)
+    checked = files.check_files(Path(current_app.config["QUESTIONS_DIR"]), current_app.config.get("SOURCE_TEXT"))
+    return [*checked.errors, *checked.warnings]
 
 
 @bp.get("/")
