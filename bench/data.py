@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from studyapp.models import NEW_CARD_DUE
 from studyapp import db, models
 from studyapp.flashcards import scheduler
 from studyapp.bank.items import Item, Kind
@@ -82,7 +83,7 @@ def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, 
             for n in range(cards_per_learner):
                 card_id += 1
                 reviewed = logs_per_card != 0 and n % 5 != 0
-                due = NOW + timedelta(hours=rng.randrange(-48, 24 * 40)) if reviewed else scheduler.NEW_CARD_DUE
+                due = NOW + timedelta(hours=rng.randrange(-48, 24 * 40)) if reviewed else NEW_CARD_DUE
                 yield {"id": card_id, "learner_id": learner, "question_id": (learner * 7919 + n) % questions + 1,
                        "state": 2 if reviewed else 1, "step": None if reviewed else 0,
                        "stability": rng.uniform(1, 60) if reviewed else None, "difficulty": rng.uniform(2, 8) if reviewed else None,

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from bench import data
+from studyapp.models import NEW_CARD_DUE
 from studyapp import db
 from studyapp.quizzes import generate
 from studyapp.flashcards import scheduler
@@ -84,7 +85,7 @@ def prepare(url: str, progress=print) -> dict:
         conn.execute(sa.text(
             "INSERT INTO cards (learner_id, question_id, state, step, due, reps, lapses, is_suspended, is_leech, version) "
             "SELECT :l, id, 1, 0, :due, 0, 0, false, false, 0 FROM questions ORDER BY id"),
-            {"l": rater, "due": scheduler.NEW_CARD_DUE})
+            {"l": rater, "due": NEW_CARD_DUE})
         first_card = conn.execute(sa.text("SELECT min(id) FROM cards WHERE learner_id = :l"), {"l": rater}).scalar()
         items = [Item.from_dict(data.item_data(n, "bench")) for n in range(300)]
         rng = random.Random(3)

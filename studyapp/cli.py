@@ -14,14 +14,13 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from studyapp.anki import service as anki
 from studyapp.bank.items import Bank
 from studyapp.accounts import service as accounts
 from studyapp.anki import formats
 from studyapp.bank import files, watch
-from studyapp import config
 from studyapp.config import shipped
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
@@ -38,19 +37,6 @@ def init_app(app: Flask) -> None:
     for group in (questions, database, users, export):
         app.cli.add_command(group)
     app.cli.add_command(serve)
-
-
-def main() -> None:
-    """Entry point of the `studyapp` command."""
-    from studyapp import create_app
-
-    def create() -> Flask:
-        try:
-            return create_app()
-        except config.ConfigError as error:  # a bad setting: its message, not a traceback
-            raise click.ClickException(str(error)) from None
-
-    FlaskGroup(create_app=create, help="studyapp: quizzes and flashcards for one text.")(prog_name="studyapp")
 
 
 def alembic_config() -> Config:

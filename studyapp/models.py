@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, func
@@ -119,6 +119,11 @@ class QuizItem(Base):
     answered_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz] = relationship(back_populates="items")
+
+
+# A new card has no due date of its own; this one keeps new cards at the far end of the
+# (learner, due) index, so queries for due cards never wade through a learner's new cards.
+NEW_CARD_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
 class Card(Base):

@@ -22,6 +22,7 @@ def add_learner(session: Session, username: str = "ada", now: datetime | None = 
 
 def cards_of(session: Session, learner: Learner, now: datetime) -> dict[str, Card]:
     """Every card of the learner by question key, creating them first."""
-    reviews.ensure_cards(session, learner, now)
+    reviews.ensure_cards(session, learner)
+    session.commit()
     rows = session.execute(select(Question.key, Card).join(Card.question).where(Card.learner_id == learner.id))
     return {key: card for key, card in rows}

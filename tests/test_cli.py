@@ -164,7 +164,7 @@ def test_a_bad_setting_stops_the_command_with_its_message_not_a_traceback(tmp_pa
 
     env = {**os.environ, "SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
            "STUDYAPP_SESSION_COOKIE_SECURE": "maybe", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", "from studyapp.cli import main; main()", "questions", "check"],
+    done = subprocess.run([sys.executable, "-c", "from studyapp.__main__ import main; main()", "questions", "check"],
                           env=env, capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.returncode == 1
     assert "Error: STUDYAPP_SESSION_COOKIE_SECURE='maybe' is not a boolean" in done.stderr

@@ -23,7 +23,7 @@ from studyapp.models import Card, Learner, Quiz, ReviewLog
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
 from tests.conftest import AuthActions
-from tests.test_web_study import right_answer
+from tests.quizzes.test_views import right_answer
 
 BASE = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -24,7 +24,7 @@ SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_
 TEXT_MAX = 10_000  # a Text column has no limit of its own; no answer, feedback or prompt comes near this
 MAX_DEPTH = 20  # the deepest real value (quizzes.0.items.0.payload.options.0) is 7 levels down
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = scheduler.NEW_CARD_DUE  # 9999-12-31 UTC: any local time of it is still a valid datetime
+LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)  # a new card's due date; any local time of it is still valid
 PAST_SLACK = timedelta(days=1)  # a clock a little ahead elsewhere is fine; a review "in 2099" is not
 
 

@@ -1,4 +1,4 @@
-"""Service: learners' accounts (sign-up, sign-in) with werkzeug password hashes."""
+"""Service: learners' accounts (sign-up, sign-in, sign-out) with werkzeug password hashes; a learner's cards come into being here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from studyapp.flashcards import scheduler
+from studyapp.flashcards import reviews, scheduler
 from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.models import Learner
@@ -30,6 +30,8 @@ def register(session: Session, username: str, password: str, now: datetime, time
                       timezone=timezone if timezone and scheduler.is_real_zone(timezone) else "UTC")
     session.add(learner)
     try:
+        session.flush()
+        reviews.ensure_cards(session, learner)
         session.commit()
     except IntegrityError:  # a sign-up for the same name committed after our check (the unique indexes decide)
         session.rollback()
@@ -57,8 +59,15 @@ def authenticate(session: Session, username: str, password: str, now: datetime,
     if not check_password_hash(learner.password_hash, password):
         return None  # already counted (and locked at the limit) by _start_attempt
     session.execute(update(Learner).where(Learner.id == learner.id).values(failed_logins=0, locked_until=None))
+    reviews.ensure_cards(session, learner)  # questions a bank sync added since this learner's cards were made
     session.commit()
     return learner
+
+
+def sign_out(session: Session, learner_id: int) -> None:
+    """End every copy of the learner's session: a new epoch makes every older session id void."""
+    session.execute(update(Learner).where(Learner.id == learner_id).values(session_epoch=Learner.session_epoch + 1))
+    session.commit()
 
 
 def _start_attempt(session: Session, learner_id: int, now: datetime, max_failures: int, lock_minutes: int) -> int | None:

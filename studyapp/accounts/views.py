@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import update
 
 
 from studyapp.accounts import service as accounts
@@ -82,11 +81,7 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """Sign out, here and wherever a copy of this session's cookie may be."""
-    if current_user.is_authenticated:
-        session = get_session()
-        session.execute(update(Learner).where(Learner.id == current_user.id)
-                        .values(session_epoch=Learner.session_epoch + 1))
-        session.commit()
+    accounts.sign_out(get_session(), current_user.id)
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("decks.index"))

@@ -1,16 +1,17 @@
-"""Service: apply a validated bank to the database, keeping every learner's history."""
+"""Service: apply a validated bank to the database, keeping every learner's history and giving them its new cards."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from studyapp.bank.items import Bank
 from studyapp.errors import Problem
-from studyapp.models import BankSync, Deck, Question
+from studyapp.db import UTCDateTime
+from studyapp.models import NEW_CARD_DUE, BankSync, Card, Deck, Learner, Question
 
 
 @dataclass
@@ -87,10 +88,34 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         session.execute(update(Question).where(Question.id == row["id"]).values({k: v for k, v in row.items() if k != "id"}))
     if dry_run:
         session.rollback()
-    else:
-        session.add(BankSync(synced_at=now, is_ok=True, summary=report.summary(), report=asdict(report)))
-        session.commit()
+        return report
+    done = BankSync(synced_at=now, is_ok=True, summary=report.summary(), report=asdict(report))
+    session.add(done)
+    session.flush()
+    if report.added or report.revived:  # changed questions keep their cards; new and revived ones need some
+        add_missing_cards(session)
+        # Every learner's cards now match this sync: their own check at sign-in is one comparison.
+        session.execute(update(Learner).values(cards_synced_to=done.id).execution_options(synchronize_session=False))
+    session.commit()
     return report
+
+
+def add_missing_cards(session: Session, learner_id: int | None = None) -> None:
+    """A new card for every live question that a learner (or every learner) has none of yet. Does not commit."""
+    has_card = exists().where(Card.learner_id == Learner.id, Card.question_id == Question.id)
+    constants = [literal(NEW_CARD_DUE, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
+    missing = (select(Question.id, Learner.id, *constants).join(Deck, Question.deck_id == Deck.id).join(Learner, true())
+               .where(Question.is_retired.is_(False), ~has_card).order_by(Learner.id, Deck.position, Question.id))
+    if learner_id is not None:
+        missing = missing.where(Learner.id == learner_id)
+    session.execute(insert(Card).from_select(
+        ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
+        missing))
+
+
+def latest_sync_id(session: Session) -> int:
+    """The id of the newest sync that applied, 0 before the first."""
+    return session.scalar(select(func.max(BankSync.id)).where(BankSync.is_ok.is_(True))) or 0
 
 
 def record_failure(session: Session, problems: list[Problem], now: datetime) -> None:

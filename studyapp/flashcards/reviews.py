@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
 
+from studyapp.bank import sync
 from studyapp.flashcards import scheduler
 from studyapp.bank.items import Item
-from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
-from studyapp.models import BankSync, Card, Deck, Learner, Question, ReviewLog
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 from studyapp.flashcards.scheduler import CardState, Rating, State
 
 
@@ -72,6 +71,17 @@ def settings_of(learner: Learner, fuzz: bool = True) -> scheduler.Settings:
     )
 
 
+SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",
+            "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches")
+
+
+def save_settings(session: Session, learner: Learner, values: dict[str, object]) -> None:
+    """Store the learner's study settings (already checked by the form); one commit."""
+    for name in SETTINGS:
+        setattr(learner, name, float(values[name]) if name == "desired_retention" else values[name])  # type: ignore[arg-type]
+    session.commit()
+
+
 def state_of(card: Card) -> CardState:
     """The card's scheduling state."""
     return CardState(State(card.state), card.step, card.stability, card.difficulty, card.due,
@@ -83,28 +93,17 @@ def item_of(card: Card) -> Item:
     return Item.from_dict(card.question.data)
 
 
-def ensure_cards(session: Session, learner: Learner, now: datetime) -> None:
-    """Give the learner a (new) card for every live question that has none yet.
+def ensure_cards(session: Session, learner: Learner) -> None:
+    """Give the learner a (new) card for every live question that has none yet; the caller commits.
 
-    Cheap when nothing changed: the cards are only checked again after a newer bank sync.
+    Run where cards come into being for a learner (sign-up, sign-in; a bank sync gives every learner theirs),
+    never on a page view. Cheap when nothing changed: one comparison with the newest sync.
     """
-    latest = session.scalar(select(func.max(BankSync.id)).where(BankSync.is_ok.is_(True))) or 0
+    latest = sync.latest_sync_id(session)
     if latest and learner.cards_synced_to >= latest:
         return
-    has_card = exists().where(Card.learner_id == learner.id, Card.question_id == Question.id)
-    constants = [literal(learner.id), literal(scheduler.NEW_CARD_DUE, UTCDateTime()),
-                 *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
-    missing = (select(Question.id, *constants).join(Deck, Question.deck_id == Deck.id)
-               .where(Question.is_retired.is_(False), ~has_card).order_by(Deck.position, Question.id))
-    statement = insert(Card).from_select(
-        ["question_id", "learner_id", "due", "state", "step", "reps", "lapses", "is_suspended", "is_leech", "version"],
-        missing)
-    try:
-        session.execute(statement)
-        learner.cards_synced_to = latest
-        session.commit()
-    except IntegrityError:  # another request of this learner inserted them first
-        session.rollback()
+    sync.add_missing_cards(session, learner.id)
+    learner.cards_synced_to = latest
 
 
 def not_buried(now: datetime) -> ColumnElement[bool]:

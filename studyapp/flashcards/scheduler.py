@@ -14,9 +14,6 @@ from zoneinfo import ZoneInfo, available_timezones
 import fsrs
 
 LEECH_LAPSES = 8
-# A new card has no due date of its own; this one keeps new cards at the far end of the
-# (learner, due) index, so queries for due cards never wade through a learner's new cards.
-NEW_CARD_DUE = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _STEP = re.compile(r"^(\d+)([smhd])$")
 _UNIT = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # Real places (Area/Location) and UTC: not "localtime", "Factory", "posixrules", "EST5EDT" or the old "US/Eastern".
@@ -61,7 +58,7 @@ class CardState:
     step: int | None = 0
     stability: float | None = None
     difficulty: float | None = None
-    due: datetime | None = NEW_CARD_DUE
+    due: datetime | None = None  # a new card has no due date of its own
     last_review: datetime | None = None
     reps: int = 0
     lapses: int = 0

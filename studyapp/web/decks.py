@@ -37,7 +37,6 @@ def index() -> str:
     queue = None
     if current_user.is_authenticated:
         now = utcnow()
-        reviews.ensure_cards(session, current_user, now)
         queue = reviews.get_queue(session, current_user, now)
     return render_template("decks/index.html", decks=decks, form=quiz_form(decks), queue=queue)
 
@@ -49,7 +48,6 @@ def deck_list() -> str:
     summaries = {}
     if current_user.is_authenticated:
         now = utcnow()
-        reviews.ensure_cards(session, current_user, now)
         summaries = reviews.due_counts_by_deck(session, current_user.id, now)
     return render_template("decks/list.html", decks=catalog.list_decks(session), summaries=summaries)
 

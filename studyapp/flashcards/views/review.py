@@ -36,7 +36,6 @@ def show() -> str:
     now, deck = utcnow(), request.args.get("deck") or None
     session = get_session()
     found = catalog.get_deck(session, deck) if deck is not None else None
-    reviews.ensure_cards(session, current_user, now)
     queue = reviews.get_queue(session, current_user, now, deck)
     card = queue.card
     reversible = _pop_reversible(session, deck)

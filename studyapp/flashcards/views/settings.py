@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from studyapp.db import get_session
-from studyapp.flashcards import scheduler
+from studyapp.flashcards import reviews, scheduler
 from studyapp.flashcards.forms import SettingsForm
 from studyapp.flashcards.views import signed_in
 
@@ -28,9 +28,7 @@ def edit() -> str | Response:
     form = SettingsForm(obj=current_user)
     form.timezone.choices = [SelectChoice(name, name) for name in timezone_names(current_user.timezone)]
     if form.validate_on_submit():
-        form.populate_obj(current_user)
-        current_user.desired_retention = float(form.desired_retention.data)
-        get_session().commit()
+        reviews.save_settings(get_session(), current_user, {field.name: field.data for field in form if field.name in reviews.SETTINGS})
         flash("Settings saved.", "success")
         return redirect(url_for("settings.edit"))
     return render_template("flashcards/settings.html", form=form), 400 if form.errors else 200

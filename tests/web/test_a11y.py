@@ -23,7 +23,7 @@ from tests.pages import PASSWORD, answer_in_browser, click_through, keys_ready, 
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
+SHOTS = Path(__file__).parent.parent.parent / "docs" / "screenshots"
 DATE_QUIZ = "category=date&length=8&seed=1"  # choice first, then the order question, then true/false and typed
 FORMS = {"choice", "typed", "truefalse", "order"}
 AXE = Axe()

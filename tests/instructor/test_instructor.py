@@ -19,7 +19,7 @@ from studyapp.models import BankSync, Card, Question, ReviewLog
 from studyapp.flashcards.scheduler import Rating
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, ROOT, AuthActions, make_app, small_bank
-from tests.test_reviews import rate
+from tests.flashcards.test_reviews import rate
 
 
 def make_instructor(runner: FlaskCliRunner, auth: AuthActions, name: str = "teacher") -> None:

@@ -18,8 +18,8 @@ from studyapp.models import Card, Learner, ReviewLog
 from studyapp.flashcards.scheduler import Rating, State
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW, AuthActions
-from tests.test_reviews import rate
-from tests.test_web_study import right_answer
+from tests.flashcards.test_reviews import rate
+from tests.quizzes.test_views import right_answer
 
 
 def test_figures_of_a_known_history(session: Session) -> None:

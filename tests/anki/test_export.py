@@ -209,7 +209,7 @@ def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: Fla
     from studyapp.flashcards import reviews
     from studyapp.models import Learner
     from studyapp.flashcards.scheduler import Rating
-    from tests.test_reviews import rate
+    from tests.flashcards.test_reviews import rate
 
     auth.register("ada")
     assert exported_guids(client) == []  # before ensure_cards made any card

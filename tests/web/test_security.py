@@ -234,7 +234,7 @@ def test_request_size_is_limited(client: FlaskClient) -> None:
 
 def test_data_export_and_import_on_another_instance(app: Flask, client: FlaskClient, auth: AuthActions,
                                                     database_url: str, tmp_path: Path) -> None:
-    from tests.test_portability import study_and_export
+    from tests.accounts.test_portability import study_and_export
 
     data = study_and_export(client, auth)
     exported = client.get("/auth/account/export.json")
