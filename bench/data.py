@@ -9,10 +9,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from studyapp.models import NEW_CARD_DUE
 from studyapp import db, models
-from studyapp.flashcards import scheduler
 from studyapp.bank.items import Item, Kind
+from studyapp.models import NEW_CARD_DUE
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 CATEGORIES = ["date", "place", "organization", "person"]

@@ -23,11 +23,10 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from bench import data
-from studyapp.models import NEW_CARD_DUE
 from studyapp import db
-from studyapp.quizzes import generate
-from studyapp.flashcards import scheduler
 from studyapp.bank.items import Item
+from studyapp.models import NEW_CARD_DUE
+from studyapp.quizzes import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA_SEQUENCE = """

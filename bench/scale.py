@@ -13,10 +13,10 @@ from pathlib import Path
 import yaml
 
 from bench import data
-from studyapp.anki import service as anki
-from studyapp.anki import formats
-from studyapp.bank import lint, load, sync
 from studyapp import create_app, db
+from studyapp.anki import formats
+from studyapp.anki import service as anki
+from studyapp.bank import lint, load, sync
 
 try:
     from yaml import CSafeLoader as Loader

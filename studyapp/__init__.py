@@ -35,7 +35,8 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     db.init_app(app)
 
     from studyapp import cli
-    from studyapp.accounts import data_views, views as accounts
+    from studyapp.accounts import data_views
+    from studyapp.accounts import views as accounts
     from studyapp.anki import views as anki
     from studyapp.flashcards import views as flashcards
     from studyapp.flashcards.views import cards, progress, review, settings

@@ -16,15 +16,15 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from studyapp.anki import service as anki
-from studyapp.bank.items import Bank
 from studyapp.accounts import service as accounts
 from studyapp.anki import formats
+from studyapp.anki import service as anki
 from studyapp.bank import files, watch
+from studyapp.bank.fileformat import DeckFile
+from studyapp.bank.items import Bank
 from studyapp.config import shipped
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
-from studyapp.bank.fileformat import DeckFile
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
 database = AppGroup("db", help="Create and migrate the database.")

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from studyapp import create_app, db
 from studyapp.flashcards import reviews
-from studyapp.quizzes import service as quizzes
-from studyapp.models import Card, Learner
 from studyapp.flashcards.scheduler import Rating
+from studyapp.models import Card, Learner
+from studyapp.quizzes import service as quizzes
 
 RATINGS = [Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD, Rating.GOOD, Rating.GOOD]
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import hypothesis.database  # noqa: F401  (imported now: after the anki library has run, CPython 3.11's
+
 #  parser can fail with "AST constructor recursion depth mismatch" when hypothesis imports it at session end)
 import pytest
 import sqlalchemy as sa
@@ -17,9 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
-from studyapp.bank.items import Bank
-from studyapp.bank import load, sync
 from studyapp import create_app, db
+from studyapp.bank import load, sync
+from studyapp.bank.items import Bank
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

@@ -15,11 +15,11 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.accounts import service as accounts
 from studyapp import db
+from studyapp.accounts import service as accounts
 from studyapp.flashcards import reviews, scheduler
-from studyapp.quizzes import service as quizzes
 from studyapp.models import Card, Learner, Quiz, ReviewLog
+from studyapp.quizzes import service as quizzes
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
 from tests.conftest import AuthActions

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from studyapp import db
 from studyapp.flashcards import reviews
-from studyapp.quizzes import service as quizzes
-from studyapp.models import Card, QuizItem, ReviewLog
 from studyapp.flashcards.scheduler import Rating
+from studyapp.models import Card, QuizItem, ReviewLog
+from studyapp.quizzes import service as quizzes
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
 

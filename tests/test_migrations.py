@@ -16,6 +16,7 @@ from studyapp import create_app, db
 from studyapp.cli import alembic_config
 from tests.conftest import DATA
 
+
 @pytest.fixture
 def empty_app(database_url: str) -> Iterator[Flask]:
     """An app on a database without tables, not even alembic_version."""

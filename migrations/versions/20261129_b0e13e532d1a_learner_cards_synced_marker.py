@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = 'b0e13e532d1a'
 down_revision: str | None = '3af70695997f'
 branch_labels: str | Sequence[str] | None = None

@@ -11,12 +11,20 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Literal
 
-from pydantic import (AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
-                      model_validator)
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
-from studyapp.quizzes.question import QuizQuestion
-from studyapp.flashcards import scheduler
 from studyapp.errors import InvalidInput
+from studyapp.flashcards import scheduler
+from studyapp.quizzes.question import QuizQuestion
 
 FORMAT = "studyapp-learner-data"
 SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",

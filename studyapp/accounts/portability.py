@@ -20,7 +20,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 
 from studyapp.accounts import datafile
-from studyapp.accounts.datafile import FORMAT, SETTINGS, CardData, LearnerData, QuizData, QuizItemData, ReviewData, SettingsData
+from studyapp.accounts.datafile import (
+    FORMAT,
+    SETTINGS,
+    CardData,
+    LearnerData,
+    QuizData,
+    QuizItemData,
+    ReviewData,
+    SettingsData,
+)
 from studyapp.errors import InvalidInput
 from studyapp.models import Card, Learner, Question, Quiz, QuizItem, ReviewLog
 

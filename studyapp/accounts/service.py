@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from studyapp.flashcards import reviews, scheduler
 from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
+from studyapp.flashcards import reviews, scheduler
 from studyapp.models import Learner
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")

@@ -8,13 +8,12 @@ from flask import Blueprint, Flask, Response, current_app, flash, redirect, rend
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
-
 from studyapp.accounts import service as accounts
+from studyapp.accounts.forms import LoginForm, RegisterForm
+from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
-from studyapp.accounts.forms import LoginForm, RegisterForm
 from studyapp.models import Learner
-from studyapp.current import utcnow
 
 bp = Blueprint("accounts", __name__, url_prefix="/auth")
 login_manager = LoginManager()

@@ -17,10 +17,10 @@ from wtforms.validators import Optional, Regexp
 from studyapp.anki import formats
 from studyapp.anki import service as anki
 from studyapp.anki.service import ExportFilter
+from studyapp.bank.items import CATEGORY_CHOICES
 from studyapp.current import utcnow
 from studyapp.db import get_session, new_session
 from studyapp.errors import InvalidInput
-from studyapp.bank.items import CATEGORY_CHOICES
 
 bp = Blueprint("anki", __name__)
 FORMATS = ("csv", "apkg")

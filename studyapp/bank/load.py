@@ -1,4 +1,4 @@
-"""The question bank: YAML files in `questions/` -> validated, frozen items (studyapp.items).
+"""The question bank: YAML files in `questions/` -> validated, frozen items (studyapp.bank.items).
 
 Plain Python: no Flask, no database. `load_bank` either returns a whole Bank or
 raises one BankError that lists every problem as file:line:column.
@@ -15,9 +15,9 @@ from pathlib import Path
 import pydantic
 
 from studyapp.bank import dates, fileformat, yamltext
-from studyapp.errors import BankError, Problem
-from studyapp.bank.items import Bank, Category, Deck, Item, Kind
 from studyapp.bank.fileformat import CLOZE_BLANK, DeckFile, FactModel, QuestionModel
+from studyapp.bank.items import Bank, Category, Deck, Item, Kind
+from studyapp.errors import BankError, Problem
 
 SUFFIXES = (".yaml", ".yml")
 

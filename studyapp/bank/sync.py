@@ -9,8 +9,8 @@ from sqlalchemy import exists, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
 from studyapp.bank.items import Bank
-from studyapp.errors import Problem
 from studyapp.db import UTCDateTime
+from studyapp.errors import Problem
 from studyapp.models import NEW_CARD_DUE, BankSync, Card, Deck, Learner, Question
 
 

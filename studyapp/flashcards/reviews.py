@@ -11,12 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
 
 from studyapp.bank import sync
-from studyapp.flashcards import scheduler
 from studyapp.bank.items import Item
 from studyapp.errors import InvalidInput, NotFound
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.flashcards import scheduler
 from studyapp.flashcards.scheduler import CardState, Rating, State
-
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 
 COUNT_CAP = 9999
 

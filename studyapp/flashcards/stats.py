@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.charts import streak
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 from studyapp.flashcards.scheduler import State
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.quizzes.question import QuizQuestion
-from studyapp.quizzes import generate
 from studyapp.bank import distractors
 from studyapp.bank.items import Item, Kind
 from studyapp.errors import NotFound
 from studyapp.models import Deck, Question, QuizItem
+from studyapp.quizzes import generate
+from studyapp.quizzes.question import QuizQuestion
 
 
 @dataclass(frozen=True)

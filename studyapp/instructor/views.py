@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from studyapp.bank import files, sync
-from studyapp.instructor import service as instructor
 from studyapp.db import get_session
 from studyapp.errors import Problem
+from studyapp.instructor import service as instructor
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 

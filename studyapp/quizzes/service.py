@@ -12,13 +12,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from studyapp.quizzes.question import QuizQuestion
 from studyapp.bank import catalog, dates
-from studyapp.quizzes import grading, generate
-from studyapp.flashcards import reviews
 from studyapp.bank.items import Category
 from studyapp.errors import InvalidInput, NotFound
+from studyapp.flashcards import reviews
 from studyapp.models import Learner, Quiz, QuizItem
+from studyapp.quizzes import generate, grading
+from studyapp.quizzes.question import QuizQuestion
 
 MAX_SEED = 2**31 - 1
 RETRIES = 5

@@ -8,13 +8,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from studyapp import current
 from studyapp.bank import catalog
-from studyapp.quizzes import service as quizzes
+from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
+from studyapp.quizzes import service as quizzes
 from studyapp.quizzes.forms import AnswerForm, quiz_form
-from studyapp import current
-from studyapp.current import utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
 

@@ -6,10 +6,10 @@ from flask import Blueprint, g, render_template
 from flask_login import current_user
 
 from studyapp.bank import catalog
-from studyapp.flashcards import reviews
-from studyapp.db import get_session
 from studyapp.bank.items import CATEGORY_LABELS
 from studyapp.current import utcnow
+from studyapp.db import get_session
+from studyapp.flashcards import reviews
 from studyapp.quizzes.forms import quiz_form
 
 bp = Blueprint("decks", __name__)

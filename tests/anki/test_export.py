@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from studyapp import db
 from studyapp.anki import formats
 from studyapp.bank import load, sync
-from studyapp import db
 from studyapp.bank.items import Bank, Kind
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, AuthActions
@@ -207,8 +207,8 @@ def test_card_list_export_is_filtered_and_private(tricky_app: Flask, client: Fla
     from sqlalchemy import select
 
     from studyapp.flashcards import reviews
-    from studyapp.models import Learner
     from studyapp.flashcards.scheduler import Rating
+    from studyapp.models import Learner
     from tests.flashcards.test_reviews import rate
 
     auth.register("ada")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.bank.items import Category, Item, Kind
 from studyapp.bank import load, yamltext
+from studyapp.bank.items import Category, Item, Kind
 from studyapp.errors import BankError
 from tests.conftest import DATA, ROOT, SOURCE
 

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from studyapp.anki import service as anki
 from studyapp import db
-from studyapp.flashcards import reviews, scheduler, stats
+from studyapp.anki import service as anki
 from studyapp.errors import InvalidInput
-from studyapp.models import Card, Learner, ReviewLog
+from studyapp.flashcards import reviews, scheduler, stats
 from studyapp.flashcards.scheduler import Rating, State
+from studyapp.models import Card, Learner, ReviewLog
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW
 

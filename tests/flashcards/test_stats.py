@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 import studyapp
 from studyapp.flashcards import charts, reviews, stats
-from studyapp.quizzes import service as quizzes
-from studyapp.models import Card, Learner, ReviewLog
 from studyapp.flashcards.scheduler import Rating, State
+from studyapp.models import Card, Learner, ReviewLog
+from studyapp.quizzes import service as quizzes
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW, AuthActions
 from tests.flashcards.test_reviews import rate

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.bank import catalog, sync
 from studyapp import db
+from studyapp.bank import catalog, sync
 from studyapp.flashcards import reviews
-from studyapp.quizzes import service as quizzes
-from studyapp.models import BankSync, Card, Question, ReviewLog
 from studyapp.flashcards.scheduler import Rating
+from studyapp.models import BankSync, Card, Question, ReviewLog
+from studyapp.quizzes import service as quizzes
 from tests.builders import add_learner, cards_of
 from tests.conftest import DATA, NOW, ROOT, AuthActions, make_app, small_bank
 from tests.flashcards.test_reviews import rate

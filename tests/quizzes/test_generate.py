@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.bank import load, dates, spelling, distractors
-from studyapp.quizzes import grading, generate
+from studyapp.bank import dates, distractors, load, spelling
 from studyapp.bank.items import Category, Item, Kind
+from studyapp.quizzes import generate, grading
 from tests.conftest import ROOT, small_bank
 
 CURATED = load.load_bank(ROOT / "questions")

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from studyapp.accounts import service as accounts
 from studyapp import config, create_app, db
+from studyapp.accounts import service as accounts
 from studyapp.models import Learner, ReviewLog
 from tests.conftest import AuthActions, make_app
 

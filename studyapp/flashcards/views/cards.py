@@ -7,12 +7,12 @@ from flask import session as flask_session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from studyapp.bank import catalog
+from studyapp.bank.items import CATEGORY_CHOICES
 from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.flashcards import reviews
 from studyapp.flashcards.views import signed_in
-from studyapp.bank import catalog
-from studyapp.bank.items import CATEGORY_CHOICES
 from studyapp.flashcards.views.review import REVERSIBLE, back
 
 bp = Blueprint("cards", __name__)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask import session as flask_session
-from sqlalchemy.orm import Session
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from studyapp.bank import catalog
 from studyapp.current import utcnow
 from studyapp.db import get_session
-from studyapp.flashcards import reviews
-from studyapp.flashcards.views import signed_in
-from studyapp.bank import catalog
 from studyapp.errors import InvalidInput
-from studyapp.flashcards import scheduler
+from studyapp.flashcards import reviews, scheduler
 from studyapp.flashcards.forms import RateForm
 from studyapp.flashcards.scheduler import Rating
-from studyapp.flashcards.views import learner_settings
+from studyapp.flashcards.views import learner_settings, signed_in
 
 bp = Blueprint("review", __name__)
 bp.before_request(signed_in)
