@@ -179,15 +179,36 @@ def day_start(now: datetime, timezone_name: str, hour: int) -> datetime:
     """When the learner's current study day began (it rolls over at `hour` local time), in UTC."""
     zone = ZoneInfo(timezone_name)
     local = now.astimezone(zone)
-    start_date = local.date() if local.hour >= hour else local.date() - timedelta(days=1)
-    return datetime.combine(start_date, time(hour), zone).astimezone(timezone.utc)
+    start = _first_moment_at(local.date(), hour, zone)  # where the clocks went back, local.hour alone would mislead
+    return start if start <= now else _first_moment_at(local.date() - timedelta(days=1), hour, zone)
 
 
 def next_day_start(now: datetime, timezone_name: str, hour: int) -> datetime:
     """When the learner's next study day begins, in UTC (DST-aware)."""
     zone = ZoneInfo(timezone_name)
     start = day_start(now, timezone_name, hour).astimezone(zone)
-    return datetime.combine(start.date() + timedelta(days=1), time(hour), zone).astimezone(timezone.utc)
+    return _first_moment_at(start.date() + timedelta(days=1), hour, zone)
+
+
+def _first_moment_at(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """The first moment (UTC) whose local time on `day` is `hour`:00 or later.
+
+    Where the clocks go back, that is the first of the two; where they jump over the hour (a daylight-saving
+    gap), it is the end of the gap, never an hour later (zoneinfo reads a missing time with the old offset).
+    """
+    wall = datetime.combine(day, time(hour))
+    moment = wall.replace(tzinfo=zone).astimezone(timezone.utc)
+    if moment.astimezone(zone).replace(tzinfo=None) == wall:
+        return moment
+    # In the gap: its end lies between the two readings of the missing time; halve to the whole second.
+    early, late = sorted(int(reading.timestamp()) for reading in (moment, wall.replace(tzinfo=zone, fold=1)))
+    while late - early > 1:
+        middle = (early + late) // 2
+        if datetime.fromtimestamp(middle, zone).replace(tzinfo=None) >= wall:
+            late = middle
+        else:
+            early = middle
+    return datetime.fromtimestamp(late, timezone.utc)
 
 
 def study_date(moment: datetime, timezone_name: str, hour: int) -> date:

@@ -82,7 +82,7 @@ def next_item(row: Quiz) -> QuizItem | None:
 
 def submit_answer(session: Session, token: str, learner_id: int | None, position: int,
                   response: str, now: datetime, fuzz: bool = True) -> QuizItem:
-    """Grade and store a response; answering the same question again changes nothing.
+    """Grade and store a response; answering the same question again changes nothing (see `recorded_now`).
 
     For a signed-in learner the verdict also rates the question's card when it is already
     being studied (right = Good, wrong = Again); new cards stay new. Safe under concurrent
@@ -133,6 +133,11 @@ def _submit_once(session: Session, token: str, learner_id: int | None, position:
     session.commit()
     session.refresh(item)
     return item
+
+
+def recorded_now(item: QuizItem, now: datetime) -> bool:
+    """Whether submit_answer(..., now) recorded this answer, rather than finding the question answered before."""
+    return item.answered_at == now
 
 
 def list_quizzes(session: Session, learner_id: int) -> list[Quiz]:

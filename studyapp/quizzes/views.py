@@ -48,7 +48,8 @@ def take(token: str) -> str | Response:
         return redirect(url_for("quizzes.results", token=token))
     question = quizzes.question_of(item) if item else None
     return render_template("quizzes/take.html", quiz=row, item=item, question=question, last=last,
-                           last_question=quizzes.question_of(last) if last else None, form=AnswerForm())
+                           last_question=quizzes.question_of(last) if last else None, form=AnswerForm(),
+                           answered_before=request.args.get("again") == "1")
 
 
 def _last_answered(row: object, position: int | None) -> object | None:
@@ -63,14 +64,15 @@ def answer(token: str) -> str | Response | tuple[str, int]:
     form = AnswerForm()
     if not form.validate():
         raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
-    position = int(form.position.data)
+    position, now = int(form.position.data), utcnow()
     try:
         response = _order_response() if "order" in request.form else (form.response.data or "")
-        quizzes.submit_answer(get_session(), token, current.learner_id(), position, response, utcnow(),
-                            current_app.config["FSRS_FUZZ"])
+        item = quizzes.submit_answer(get_session(), token, current.learner_id(), position, response, now,
+                                     current_app.config["FSRS_FUZZ"])
     except InvalidInput as error:
         return _ask_again(token, position, str(error))
-    return redirect(url_for("quizzes.take", token=token, answered=position, _anchor="feedback"))
+    again = None if quizzes.recorded_now(item, now) else 1  # back, then answered again: the first answer stands
+    return redirect(url_for("quizzes.take", token=token, answered=position, again=again, _anchor="feedback"))
 
 
 def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, int]:

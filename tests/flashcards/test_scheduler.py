@@ -1,12 +1,14 @@
-"""The scheduler as a table: (old state, rating) -> new state, with fsrs's default parameters, fuzz off."""
+"""The scheduler as a table: (old state, rating) -> new state, with fsrs's defaults, fuzz off; day starts in every zone."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.flashcards.scheduler import CardState, Rating, Settings, State, next_review
+from studyapp.flashcards.scheduler import (CardState, Rating, Settings, State, day_start, next_day_start, next_review,
+                                          real_zones)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 SETTINGS = Settings(enable_fuzzing=False)  # steps 1m 10m, relearning 10m, retention 0.90
@@ -47,3 +49,40 @@ def test_next_review(old: str, rating: Rating, state: State, step: int | None, s
     assert (new.state, new.step, new.reps, new.lapses) == (state, step, reps, lapses)
     assert new.stability == pytest.approx(stability, abs=1e-3) and new.difficulty == pytest.approx(difficulty, abs=1e-3)
     assert new.due - NOW == interval and new.last_review == NOW
+
+
+def _transitions(zone: ZoneInfo, year: int) -> list[datetime]:
+    """The moments (UTC, to the minute) the zone's clocks change in `year`."""
+    found, moment = [], datetime(year, 1, 1, tzinfo=timezone.utc)
+    while moment.year == year:
+        later = moment + D
+        if moment.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
+            low, high = moment, later
+            while high - low > M:
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset() \
+                    else (low, middle)
+            found.append(high)
+        moment = later
+    return found
+
+
+def test_a_day_start_is_never_after_now_in_any_zone_with_a_gap_or_overlap_at_the_rollover() -> None:
+    checked = 0
+    for name in real_zones():
+        zone = ZoneInfo(name)
+        for change in _transitions(zone, 2026):
+            hours = {(change + shift).astimezone(zone).hour for shift in (-90 * M, -30 * M, 0 * M, 30 * M, 90 * M)}
+            for hour in hours:
+                for minutes in range(-180, 181, 7):
+                    now = change + minutes * M
+                    start, following = day_start(now, name, hour), next_day_start(now, name, hour)
+                    assert start <= now < following, (name, hour, now, start, following)
+                    assert timedelta(hours=22) <= following - start <= timedelta(hours=26), (name, hour, now)
+                    checked += 1
+    assert checked > 10_000  # zones with daylight saving were found and walked
+
+
+def test_chatham_at_its_spring_gap() -> None:
+    now = datetime(2026, 9, 26, 14, 7, tzinfo=timezone.utc)  # 03:52 local, just after 02:45 jumped to 03:45
+    assert day_start(now, "Pacific/Chatham", 3) == datetime(2026, 9, 26, 14, 0, tzinfo=timezone.utc)  # the gap's end

@@ -213,3 +213,16 @@ def test_an_ambiguous_typed_date_is_asked_again_not_marked_wrong(app: Flask, cli
     page = client.post(f"{location}/answer", data={"position": str(position), "response": "03/07/1930"})
     assert page.status_code == 400 and "write the month as a word" in page.text
     assert quiz_of(app, token).items[position].answered_at is None  # not marked: asked again
+
+
+def test_answering_again_after_back_says_the_first_answer_counted(app: Flask, client: FlaskClient) -> None:
+    location = start(client, length="2")
+    token = location.rsplit("/", 1)[1]
+    item = quiz_of(app, token).items[0]
+    first = client.post(f"{location}/answer", data={"position": 0, "response": right_answer(item.payload)})
+    assert "again" not in first.headers["Location"]
+    assert "already answered" not in client.get(first.headers["Location"]).text
+    again = client.post(f"{location}/answer", data={"position": 0, "response": "something else entirely"})
+    page = client.get(again.headers["Location"]).text
+    assert "You had already answered this question." in page and "the answer just sent was not recorded" in page
+    assert "Correct" in page and quiz_of(app, token).items[0].is_correct is True
