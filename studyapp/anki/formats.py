@@ -45,6 +45,7 @@ class AnkiNote:
     back: str
     tags: tuple[str, ...]
     deck: str
+    changed_at: float | None = None  # when its question last changed (Unix time): Anki takes a newer note only
 
 
 def guid_for(key: str) -> str:
@@ -66,7 +67,7 @@ def _html(text: str) -> str:
     return escape(text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def note_for(item: Item, deck_title: str) -> AnkiNote:
+def note_for(item: Item, deck_title: str, changed_at: float | None = None) -> AnkiNote:
     """The note for one bank item; a fact's two directions are two notes, each with its own wording."""
     front = _html(item.prompt)
     if item.kind == Kind.TRUEFALSE:
@@ -82,7 +83,7 @@ def note_for(item: Item, deck_title: str) -> AnkiNote:
     if item.source:
         back.append(f'<blockquote class="source">{_html(item.source)}</blockquote>')
     tags = (f"deck::{tag(item.deck)}", f"category::{tag(item.category.value)}", *(tag(t) for t in item.tags))
-    return AnkiNote(guid_for(item.key), front, "".join(back), tuple(dict.fromkeys(tags)), deck_name(deck_title))
+    return AnkiNote(guid_for(item.key), front, "".join(back), tuple(dict.fromkeys(tags)), deck_name(deck_title), changed_at)
 
 
 def iter_csv(notes: Iterable[AnkiNote]) -> Iterator[str]:
@@ -129,10 +130,23 @@ APKG_MODEL = genanki.Model(
 )
 
 
+class _StampedNote(genanki.Note):  # type: ignore[misc]
+    """A genanki note whose modification time is its question's, not the package's."""
+
+    def __init__(self, changed_at: float | None, **fields: object) -> None:
+        super().__init__(**fields)
+        self.changed_at = changed_at
+
+    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # noqa: ANN001 - genanki's own signature
+        return super().write_to_db(cursor, self.changed_at if self.changed_at is not None else timestamp, deck_id, id_gen)
+
+
 def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float | None = None) -> int:
     """Write an .apkg with the same GUIDs as the CSV and its own note type; returns the note count.
 
-    Anki updates a note from a package only when the package's copy is newer (by `timestamp`, default now).
+    Anki updates a note from a package only when the package's copy is newer: each note carries the time
+    its question last changed (`changed_at`), so a re-import updates just the edited notes; a note without
+    one gets `timestamp` (default now).
     """
     decks: dict[str, genanki.Deck] = {}
     count = 0
@@ -141,7 +155,8 @@ def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float | None = 
         if deck is None:
             deck = decks[note.deck] = genanki.Deck(APKG_DECK_BASE + int(guid_for(note.deck).encode().hex(), 16) % 10**9,
                                                    note.deck)
-        deck.add_note(genanki.Note(model=APKG_MODEL, fields=[note.front, note.back], tags=list(note.tags), guid=note.guid))
+        deck.add_note(_StampedNote(note.changed_at, model=APKG_MODEL, fields=[note.front, note.back], tags=list(note.tags),
+                                   guid=note.guid))
         count += 1
     genanki.Package(list(decks.values()) or [genanki.Deck(APKG_DECK_BASE, ROOT_DECK)]).write_to_file(str(path), timestamp)
     return count

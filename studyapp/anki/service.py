@@ -43,7 +43,7 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
     A learner's notes are those of the cards reviews.list_cards shows: studied or suspended, never the
     untouched new cards that ensure_cards creates for the whole bank.
     """
-    query = (select(Question.data, Deck.title).join(Deck)
+    query = (select(Question.data, Deck.title, Question.updated_at).join(Deck)
              .where(Question.is_retired.is_(False), Deck.is_retired.is_(False))
              .order_by(Deck.position, Question.id))
     if chosen.deck_key is not None:
@@ -57,6 +57,6 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
             query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), reviews.not_buried(now))
         if chosen.leeches_only:
             query = query.where(Card.is_leech.is_(True))
-    for data, title in session.execute(query.execution_options(yield_per=1000)):
+    for data, title, changed in session.execute(query.execution_options(yield_per=1000)):
         if chosen.tag is None or chosen.tag in data.get("tags", ()):
-            yield formats.note_for(Item.from_dict(data), title)
+            yield formats.note_for(Item.from_dict(data), title, changed.timestamp())

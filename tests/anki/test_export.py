@@ -273,3 +273,23 @@ def test_deck_page_offers_downloads(tricky_app: Flask, client: FlaskClient) -> N
     assert "/decks/tricky/export.csv" in page and "/decks/tricky/export.apkg" in page
     assert "/decks/export.csv" in client.get("/decks").text
     assert client.get("/decks/nope").status_code == 404
+
+
+def test_a_reexported_apkg_updates_only_the_note_whose_question_changed(tricky_app: Flask, tmp_path: Path, col) -> None:
+    from studyapp.anki import service as anki
+
+    def export(name: str) -> Path:
+        with tricky_app.app_context():
+            notes = list(anki.notes_for_export(db.get_session(), anki.ExportFilter(deck_key="tricky")))
+        formats.write_apkg(notes, tmp_path / name, timestamp=(NOW + timedelta(days=30)).timestamp())  # export time: later
+        return tmp_path / name
+
+    first = import_apkg(col, export("first.apkg"))
+    assert (len(first.log.new), len(first.log.updated)) == (5, 0)
+    edited = [dataclasses.replace(i, answer="an edited answer") if i.key == "html-like" else i for i in TRICKY.items]
+    with tricky_app.app_context():
+        sync.sync_bank(db.get_session(), Bank(app_bank_decks() + TRICKY.decks, app_bank_items() + tuple(edited)),
+                       NOW + timedelta(hours=1))
+    second = import_apkg(col, export("second.apkg"))
+    assert (len(second.log.new), len(second.log.updated)) == (0, 1)
+    assert shown(notes_in(col)[formats.guid_for("html-like")].fields[1]).startswith("an edited answer")
