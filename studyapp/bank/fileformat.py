@@ -19,11 +19,21 @@ _PRECISION_NAMES = {dates.Precision.DECADE: "a decade", dates.Precision.YEAR: "a
 
 
 class FieldProblem(ValueError):
-    """A check across fields that found fault with one of them; `path` locates it inside the model."""
+    """A check across fields that found fault with one of them; `path` locates it inside the model.
 
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+    `more` carries further problems the same check found, so every one of them is reported in one run.
+    """
+
+    def __init__(self, path: tuple[str | int, ...], message: str, more: tuple[FieldProblem, ...] = ()) -> None:
         super().__init__(message)
         self.path = path
+        self.more = more
+
+
+def _raise_all(found: list[FieldProblem]) -> None:
+    """Raise the problems found (the first, carrying the rest), if any."""
+    if found:
+        raise FieldProblem(found[0].path, str(found[0]), tuple(found[1:]))
 
 
 def _key(value: str) -> str:
@@ -97,35 +107,37 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_widen_text_types)
 
 
-def _check_options(answer: str, alternatives: list[str], distractors: list[str], field: str = "distractors") -> None:
+def _option_problems(answer: str, alternatives: list[str], distractors: list[str], is_date: bool,
+                     field: str = "distractors") -> list[FieldProblem]:
+    """Every distractor that is the answer, a repeat or (for a date) not a date of the answer's precision."""
     right = {normalize(answer), *(normalize(a) for a in alternatives)}
+    want = dates.parse_iso(answer) if is_date else None
+    right_dates = [want, *(v for v in map(dates.parse_text, alternatives) if v is not None)] if want else []
     seen: set[str] = set()
-    for index, distractor in enumerate(distractors):
-        key = normalize(distractor)
-        if key in right:
-            raise FieldProblem((field, index), f"distractor '{distractor}' is the answer or one of its alternatives")
-        if key in seen:
-            raise FieldProblem((field, index), f"distractor '{distractor}' is listed twice")
-        seen.add(key)
-
-
-def _check_date_options(answer: str, alternatives: list[str], distractors: list[str]) -> None:
-    """Each distractor of a date answer is a real date, not the answer's, at the answer's precision."""
-    want = dates.parse_iso(answer)
-    right = [want, *(v for v in map(dates.parse_text, alternatives) if v is not None)]
-    seen: list[dates.DateValue] = []
+    seen_dates: list[dates.DateValue] = []
+    found = []
     for index, text in enumerate(distractors):
-        value = dates.parse_text(text)
-        if value is None:
-            raise FieldProblem(("distractors", index), f"distractor '{text}' is not a date: {_date_reason(text)}")
-        if value in right:
-            raise FieldProblem(("distractors", index), f"distractor '{text}' is the same date as the answer or one of its alternatives")
-        if value in seen:
-            raise FieldProblem(("distractors", index), f"distractor '{text}' is the same date as another distractor")
-        if _shape(value) != _shape(want):
-            raise FieldProblem(("distractors", index), f"distractor '{text}' is {_shape(value)} but the answer is {_shape(want)}: "
-                                                       "give distractors of the same precision")
-        seen.append(value)
+        key, value = normalize(text), dates.parse_text(text) if want else None
+        message = None
+        if key in right:
+            message = f"distractor '{text}' is the answer or one of its alternatives"
+        elif key in seen:
+            message = f"distractor '{text}' is listed twice"
+        elif want and value is None:
+            message = f"distractor '{text}' is not a date: {_date_reason(text)}"
+        elif want and value in right_dates:
+            message = f"distractor '{text}' is the same date as the answer or one of its alternatives"
+        elif want and value in seen_dates:
+            message = f"distractor '{text}' is the same date as another distractor"
+        elif want and _shape(value) != _shape(want):
+            message = (f"distractor '{text}' is {_shape(value)} but the answer is {_shape(want)}: "
+                       "give distractors of the same precision")
+        seen.add(key)
+        if value is not None:
+            seen_dates.append(value)
+        if message:
+            found.append(FieldProblem((field, index), message))
+    return found
 
 
 def _date_reason(text: str) -> str:
@@ -202,9 +214,8 @@ class QuestionModel(_Strict):
             _at(where, parse_iso, answer)
         if self.distractors and self.kind != "choice":
             raise FieldProblem(("distractors",), "only choice questions take 'distractors'")
-        _check_options(answer, self.alternatives, self.distractors)
-        if self.category == "date" and self.kind == "choice":
-            _check_date_options(answer, self.alternatives, self.distractors)
+        _raise_all(_option_problems(answer, self.alternatives, self.distractors,
+                                    self.category == "date" and self.kind == "choice"))
         return self
 
 
@@ -245,10 +256,9 @@ class FactModel(_Strict):
             raise ValueError(f"a {self.category} fact needs 'prompt' and 'reverse_prompt' (only date and place facts are worded automatically)")
         if templated and self.verb is None and (self.prompt is None or self.reverse_prompt is None):
             raise ValueError("missing 'verb' (or both 'prompt' and 'reverse_prompt')")
-        _check_options(self.answer, self.alternatives, self.distractors)
-        _check_options(self.subject, self.subject_alternatives, self.subject_distractors, "subject_distractors")
-        if self.category == "date":
-            _check_date_options(self.answer, self.alternatives, self.distractors)
+        _raise_all([*_option_problems(self.answer, self.alternatives, self.distractors, self.category == "date"),
+                    *_option_problems(self.subject, self.subject_alternatives, self.subject_distractors, False,
+                                      "subject_distractors")])
         return self
 
 

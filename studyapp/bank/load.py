@@ -96,7 +96,7 @@ def load_file(path: Path, position: int = 0, root: Path | None = None,
         model = DeckFile.model_validate(document.value)
     except pydantic.ValidationError as error:
         spoiled = [p.path for p in document.problems if p.path is not None]  # values a YAML problem already explains
-        found = [_problem(name, document, e) for e in error.errors() if not _within(_location(e), spoiled)]
+        found = [p for e in error.errors() if not _within(_location(e), spoiled) for p in _problems(name, document, e)]
         quotes = [] if source_text is None else _check_quotes(_raw_sources(document.value), document, name, source_text)
         return None, [], [*problems, *found, *quotes]
     if problems:  # the YAML had problems that left the rest readable: all of it was checked, none of it loads
@@ -150,6 +150,14 @@ def _location(error: dict) -> tuple:
 
 def _within(loc: tuple, paths: list[tuple]) -> bool:
     return any(loc[: len(path)] == path for path in paths)
+
+
+def _problems(name: str, document: yamltext.Document, error: dict) -> list[Problem]:
+    """The located problems of one validation error (a whole-question check may carry several)."""
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, fileformat.FieldProblem) and cause.more:
+        return [_problem(name, document, {**error, "msg": str(each), "ctx": {"error": each}}) for each in (cause, *cause.more)]
+    return [_problem(name, document, error)]
 
 
 def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
