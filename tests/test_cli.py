@@ -43,6 +43,19 @@ def test_an_answer_far_longer_than_its_distractors_is_a_warning(runner: FlaskCli
     assert "by its length alone" not in runner.invoke(args=["questions", "check", str(tmp_path)]).stderr
 
 
+def test_an_answer_standing_in_its_own_prompt_is_a_warning(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(
+        "deck: a\ntitle: A\nquestions:\n  - id: q\n    kind: typed\n    category: place\n"
+        "    prompt: According to the text, where was the Kalun Meeting held?\n"
+        "    answer: Jiajiatun, Kalun\n    alternatives: [Jiajiatun, Kalun]\n    source: S\n")
+    result = runner.invoke(args=["questions", "check", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (f"{tmp_path.name}/a.yaml:4:5: warning: 'q': its accepted answer 'Kalun' stands in its own prompt: "
+            "reword the prompt (or drop that spelling)") in result.stderr
+    (tmp_path / "a.yaml").write_text((tmp_path / "a.yaml").read_text().replace("[Jiajiatun, Kalun]", "[Jiajiatun]"))
+    assert "its own prompt" not in runner.invoke(args=["questions", "check", str(tmp_path)]).stderr
+
+
 def test_curated_bank_has_no_warnings(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["questions", "check", str(ROOT / "questions")])
     assert result.exit_code == 0 and "warning" not in result.output

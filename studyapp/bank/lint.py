@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from studyapp.bank import distractors
 from studyapp.bank.items import Bank, Item, Kind
+from studyapp.bank.spelling import normalize
 from studyapp.errors import Problem
 
 MIN_DISTRACTORS = distractors.OPTIONS - 1
@@ -39,7 +40,24 @@ def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem
                     item.file, item.line, item.column,
                     f"'{item.key}': the answer is much longer than all its distractors, so a learner can pick it "
                     "by its length alone: give at least one distractor about as long", is_warning=True))
+        named = _answer_in_prompt(item)
+        if named:
+            found.append(Problem(item.file, item.line, item.column,
+                                 f"'{item.key}': its accepted answer '{named}' stands in its own prompt: "
+                                 "reword the prompt (or drop that spelling)", is_warning=True))
     return sorted(found)
+
+
+def _answer_in_prompt(item: Item) -> str | None:
+    """The answer, or an accepted spelling, that the prompt itself spells out (whole words, compared as answers are)."""
+    if item.kind == Kind.TRUEFALSE:
+        return None
+    prompt = f" {normalize(item.prompt.replace('_____', ' '))} "
+    for answer in (item.answer_text, *item.alternatives):
+        key = normalize(answer)
+        if key and not key.isdecimal() and f" {key} " in prompt:
+            return answer
+    return None
 
 
 def _stands_out_by_length(item: Item) -> bool:
