@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from studyapp.bank import dates
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import scheduler
 from studyapp.quizzes.question import QuizQuestion
@@ -149,7 +150,7 @@ class ReviewData(_Model):
 
 
 class QuestionData(_Model):
-    """A quiz item's payload: studyapp.quiz.QuizQuestion, as its to_dict writes it."""
+    """A quiz item's payload: studyapp.quizzes.question.QuizQuestion, as its to_dict writes it."""
 
     form: Literal["choice", "typed", "truefalse", "order"]
     prompt: Text
@@ -162,6 +163,7 @@ class QuestionData(_Model):
     answer_order: list[int] = Field(default=[], max_length=100)
     explanation: Text = ""
     sources: list[Text] = Field(default=[], max_length=100)
+    exact_date: str = Field(default="", max_length=30)  # files written before it existed have none
 
     @model_validator(mode="after")
     def _answerable(self) -> QuestionData:
@@ -169,6 +171,8 @@ class QuestionData(_Model):
             raise ValueError("an order question's answer_order must number each of its options once")
         if self.form in ("choice", "truefalse") and self.answer not in self.options:
             raise ValueError(f"a {self.form} question's answer must be one of its options")
+        if self.exact_date:
+            dates.parse_iso(self.exact_date)  # a ValueError names what is wrong with it
         try:
             QuizQuestion.from_dict(self.model_dump())
         except (TypeError, ValueError) as error:

@@ -182,7 +182,8 @@ class QuestionModel(_Strict):
     explanation: Text | None = None
     source: Text | None = None
     tags: list[Tag] = []
-    date: IsoDate | None = Field(None, description="when it happened, for chronology")
+    date: IsoDate | None = Field(None, description="when it happened, for chronology; on a date question asking for "
+                                                    "less (a year), the full date the text gives")
     event: Text | None = None
 
     @model_validator(mode="after")
@@ -212,6 +213,11 @@ class QuestionModel(_Strict):
             raise FieldProblem(where, f"the blank '{answer}' is not an unambiguous date (write e.g. 3 July 1930)")
         if self.category == "date" and self.kind in ("choice", "typed"):
             _at(where, parse_iso, answer)
+        if self.category == "date" and self.date is not None:
+            asked, given = dates.parse_text(answer) or parse_iso(answer), parse_iso(self.date)
+            if not (asked.first_day <= given.first_day and given.last_day <= asked.last_day):
+                raise FieldProblem(("date",), f"the date {self.date} does not fall within the answer {answer}: "
+                                              "a date question's 'date' is the full date its answer is part of")
         if self.distractors and self.kind != "choice":
             raise FieldProblem(("distractors",), "only choice questions take 'distractors'")
         _raise_all(_option_problems(answer, self.alternatives, self.distractors,

@@ -10,7 +10,7 @@ import random
 
 from studyapp.bank import dates, distractors
 from studyapp.bank.distractors import OPTIONS, Pool
-from studyapp.bank.items import Item, Kind
+from studyapp.bank.items import Category, Item, Kind
 from studyapp.quizzes.question import QuizQuestion
 
 ORDER_SIZE = 4
@@ -65,8 +65,9 @@ def ask(item: Item, pool: list[Item] | Pool, rng: random.Random) -> QuizQuestion
             options = [distractors.option_text(item.answer_text), *(distractors.option_text(d) for d in wrong)]
             rng.shuffle(options)
             return QuizQuestion("choice", item.prompt, answer=distractors.option_text(item.answer_text), options=tuple(options), **common)
+    exact = item.date if item.category == Category.DATE and item.date and item.date != item.answer else ""
     return QuizQuestion("typed", item.prompt, answer=item.answer_text, typed_answer=item.answer,
-                        alternatives=item.alternatives, **common)
+                        alternatives=item.alternatives, exact_date=exact, **common)
 
 
 def build_order(candidates: list[Item], rng: random.Random) -> QuizQuestion | None:

@@ -37,28 +37,50 @@ def match_text(response: str, answers: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
-def check_date(response: str, answer_iso: str) -> Outcome:
-    """A typed date, in any common unambiguous format, at the precision asked."""
+_ASKED = {dates.Precision.DECADE: "a decade", dates.Precision.YEAR: "a year",
+          dates.Precision.MONTH: "a month and year", dates.Precision.DAY: "a full date"}
+
+
+def check_date(response: str, answer_iso: str, exact_iso: str = "") -> Outcome:
+    """A typed date, in any common unambiguous format, at the precision asked.
+
+    A finer date than asked (a full date for a year) is right when it agrees with the text: with the answer,
+    and with `exact_iso`, the fuller date the text gives (the question's `date` in the bank); its extra detail
+    is wrong when it contradicts that date, or when the text gives no more than the answer. The verdict says which.
+    """
     want = dates.parse_iso(answer_iso)
     got = dates.parse_text(response)
     expected = want.display()
     if got is None:
         return Outcome(False, expected, f"“{response.strip()}” was not read as a date. Expected: {expected}.")
-    if got.precision != want.precision or (got.end is None) != (want.end is None):
-        asked = {dates.Precision.DECADE: "a decade", dates.Precision.YEAR: "a year",
-                 dates.Precision.MONTH: "a month and year", dates.Precision.DAY: "a full date"}[want.precision]
-        if want.end is not None:
-            asked = "a range of dates"
-        return Outcome(False, expected, f"The question asks for {asked}. Expected: {expected}.")
     if got == want:
         return Outcome(True, expected, "Correct.")
+    if want.end is None and got.end is None and got.precision > want.precision:
+        return _finer_date(got, want, dates.parse_iso(exact_iso) if exact_iso else None)
+    if got.precision != want.precision or (got.end is None) != (want.end is None):
+        asked = "a range of dates" if want.end is not None else _ASKED[want.precision]
+        return Outcome(False, expected, f"The question asks for {asked}. Expected: {expected}.")
     return Outcome(False, expected, f"Expected: {expected}.")
 
 
-def check_typed(response: str, answer: str, alternatives: tuple[str, ...] | list[str], is_date: bool) -> Outcome:
+def _finer_date(got: dates.DateValue, want: dates.DateValue, exact: dates.DateValue | None) -> Outcome:
+    """A date finer than the question asks for: right if it falls within the answer and agrees with the text."""
+    expected, asked = want.display(), _ASKED[want.precision]
+    if not (want.first_day <= got.first_day and got.last_day <= want.last_day):
+        return Outcome(False, expected, f"Expected: {expected}.")
+    if exact is None:  # the text gives no more than the answer: the extra detail is not the text's
+        return Outcome(False, expected, f"The text gives only {expected}, not {got.display()}.")
+    if not got.overlaps(exact):
+        return Outcome(False, expected, f"{expected} is right, but the text gives {exact.display()}, not {got.display()}. "
+                                        f"The question asks only for {asked}.")
+    return Outcome(True, expected, f"Correct. The question asks only for {asked} ({expected}): the text gives {exact.display()}.")
+
+
+def check_typed(response: str, answer: str, alternatives: tuple[str, ...] | list[str], is_date: bool,
+                exact_date: str = "") -> Outcome:
     """A typed answer: dates by value, text leniently against the answer and its alternatives."""
     if is_date:
-        return check_date(response, answer)
+        return check_date(response, answer, exact_date)
     matched, accepted_as = match_text(response, [answer, *alternatives])
     if matched and accepted_as:
         return Outcome(True, answer, f"Correct, accepted as “{accepted_as}”.", accepted_as)
@@ -81,4 +103,34 @@ def check(question: QuizQuestion, response: str | list[str]) -> Outcome:
         if chosen == question.answer:
             return Outcome(True, question.answer, "Correct.")
         return Outcome(False, question.answer, f"Expected: {question.answer}.")
-    return check_typed(text, question.typed_answer, question.alternatives, question.category == "date")
+    outcome = check_typed(text, question.typed_answer, question.alternatives, question.category == "date",
+                          question.exact_date)
+    if not outcome.correct and CLOZE_BLANK in question.prompt:  # typed with the words around the blank?
+        bare = without_neighbours(text, question.prompt)
+        if bare != text:
+            retried = check_typed(bare, question.typed_answer, question.alternatives, question.category == "date",
+                                  question.exact_date)
+            return retried if retried.correct else outcome
+    return outcome
+
+
+CLOZE_BLANK = "_____"
+NEIGHBOURS = 3  # words on each side of a blank a learner may type with it
+
+
+def without_neighbours(response: str, prompt: str) -> str:
+    """A cloze response with the words around the blank, as the prompt has them, taken off ("Tuman River" -> "Tuman").
+
+    Only words that stand next to the blank, in order, are taken off; anything else is graded as typed.
+    """
+    before, _, after = prompt.partition(CLOZE_BLANK)
+    left, right, words = normalize(before).split()[-NEIGHBOURS:], normalize(after).split()[:NEIGHBOURS], normalize(response).split()
+    for count in range(len(left), 0, -1):
+        if len(words) > count and words[:count] == left[-count:]:
+            words = words[count:]
+            break
+    for count in range(len(right), 0, -1):
+        if len(words) > count and words[-count:] == right[:count]:
+            words = words[:-count]
+            break
+    return " ".join(words) if words != normalize(response).split() else response

@@ -20,6 +20,7 @@ class QuizQuestion:
     answer_order: tuple[int, ...] = ()
     explanation: str = ""
     sources: tuple[str, ...] = field(default=())
+    exact_date: str = ""  # a date question asking for less than the text gives: the full date (ISO) it gives
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready copy."""

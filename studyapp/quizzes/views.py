@@ -9,7 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from studyapp import current
-from studyapp.bank import catalog
+from studyapp.bank import catalog, dates
 from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
@@ -17,6 +17,16 @@ from studyapp.quizzes import service as quizzes
 from studyapp.quizzes.forms import AnswerForm, quiz_form
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
+# What a date field suggests, at the precision the question asks for (a made-up date, never an answer).
+PLACEHOLDERS = {dates.Precision.DECADE: "e.g. the 1900s", dates.Precision.YEAR: "e.g. 1900",
+                dates.Precision.MONTH: "e.g. May 1900", dates.Precision.DAY: "e.g. 1 May 1900"}
+
+
+@bp.app_template_filter()
+def date_placeholder(answer_iso: str) -> str:
+    """The example a date field shows: of the answer's precision, or a range when a range is asked."""
+    want = dates.parse_iso(answer_iso)
+    return "e.g. 1–3 May 1900" if want.end is not None else PLACEHOLDERS[want.precision]
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.flashcards.scheduler import (CardState, Rating, Settings, State, day_start, next_day_start, next_review,
-                                          real_zones)
+from studyapp.flashcards.scheduler import (
+    CardState,
+    Rating,
+    Settings,
+    State,
+    day_start,
+    next_day_start,
+    next_review,
+    real_zones,
+)
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 SETTINGS = Settings(enable_fuzzing=False)  # steps 1m 10m, relearning 10m, retention 0.90

@@ -109,3 +109,13 @@ def test_options_are_shuffled(seed: int) -> None:
     positions = {generate.ask(item, ITEMS, random.Random(s)).options.index(distractors.option_text(item.answer_text))
                  for s in range(seed, seed + 30)}
     assert len(positions) >= 3
+
+
+def test_a_year_question_carries_the_full_date_the_text_gives() -> None:
+    items = {item.key: item for item in CURATED.items}
+    asked = generate.ask(items["src-year-typed"], list(CURATED.items), random.Random(0))
+    assert (asked.form, asked.typed_answer, asked.exact_date) == ("typed", "1930", "1930-07-03")
+    assert grading.check(asked, "July 3, 1930").correct and not grading.check(asked, "July 4, 1930").correct
+    cloze = generate.ask(items["juche-party-year-cloze"], list(CURATED.items), random.Random(0))
+    assert grading.check(cloze, "10 October 1945").correct and grading.check(cloze, "October 10, 1945").correct
+    assert generate.ask(items["kcp-comintern-dismissal"], [], random.Random(0)).exact_date == ""

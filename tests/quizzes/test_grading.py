@@ -6,6 +6,7 @@ import pytest
 
 from studyapp.bank import dates, spelling
 from studyapp.quizzes import grading
+from studyapp.quizzes.question import QuizQuestion
 
 
 @pytest.mark.parametrize(("response", "answer", "alternatives", "correct"), [
@@ -115,3 +116,46 @@ def test_edit_distance(a: str, b: str, distance: int) -> None:
 def test_an_ambiguous_numeric_date_is_ambiguous_with_a_closing_full_stop_too() -> None:
     assert "could be 3 July 1930 or 7 March 1930" in dates.ambiguity("03/07/1930.")
     assert dates.ambiguity("3.7.1930") is None  # dotted: day first, as in most of Europe
+
+
+FOUNDED = "According to the text, a revolutionary party of Juche type was founded on October 10, _____."
+
+
+@pytest.mark.parametrize(("response", "exact", "correct", "says"), [
+    ("1945", "1945-10-10", True, "Correct."),
+    ("October 10, 1945", "1945-10-10", True, "the text gives 10 October 1945"),   # with the blank's own words
+    ("10 October 1945", "1945-10-10", True, "asks only for a year"),
+    ("October 1945", "1945-10-10", True, "asks only for a year"),
+    ("11 October 1945", "1945-10-10", False, "the text gives 10 October 1945, not 11 October 1945"),
+    ("September 1945", "1945-10-10", False, "not September 1945"),
+    ("10 October 1946", "1945-10-10", False, "Expected: 1945."),
+    ("3 July 1945", "", False, "The text gives only 1945, not 3 July 1945."),  # the text says no more than the year
+])
+def test_a_date_finer_than_asked_is_right_when_it_agrees_with_the_text(response: str, exact: str, correct: bool,
+                                                                       says: str) -> None:
+    question = QuizQuestion("typed", FOUNDED, ("k",), "date", "1945", typed_answer="1945", exact_date=exact)
+    outcome = grading.check(question, response)
+    assert outcome.correct is correct and says in outcome.feedback
+
+
+RIVER = "According to the text, a lot of primary party organizations followed in the east Manchurian region along the _____ River and the northern borderline area of Korea."
+AREA = "According to the text, a homeland party organization was formed involving core members of revolutionary organizations active in the _____ area in Korea."
+
+
+@pytest.mark.parametrize(("prompt", "answer", "alternatives", "response", "correct"), [
+    (RIVER, "Tuman", ("Tumen",), "Tuman River", True),
+    (RIVER, "Tuman", ("Tumen",), "Tumen River", True),
+    (RIVER, "Tuman", ("Tumen",), "the Tuman River", True),
+    (RIVER, "Tuman", ("Tumen",), "along the Tuman River", True),
+    (RIVER, "Tuman", ("Tumen",), "River", False),
+    (RIVER, "Tuman", ("Tumen",), "the River", False),
+    (RIVER, "Tuman", ("Tumen",), "Tuman Riverside", False),
+    (RIVER, "Tuman", ("Tumen",), "Yalu River", False),
+    (AREA, "Onsong", (), "Onsong area", True),
+    (AREA, "Onsong", (), "the Onsong area in Korea", True),
+    (AREA, "Onsong", (), "Onsong County", False),
+])
+def test_a_cloze_blank_typed_with_its_neighbours_is_right(prompt: str, answer: str, alternatives: tuple[str, ...],
+                                                          response: str, correct: bool) -> None:
+    question = QuizQuestion("typed", prompt, ("k",), "place", answer, typed_answer=answer, alternatives=alternatives)
+    assert grading.check(question, response).correct is correct

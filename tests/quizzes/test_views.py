@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from studyapp import db
 from studyapp.models import Quiz
+from studyapp.quizzes.question import QuizQuestion
 from tests.conftest import AuthActions, make_app
 
 
@@ -226,3 +227,17 @@ def test_answering_again_after_back_says_the_first_answer_counted(app: Flask, cl
     page = client.get(again.headers["Location"]).text
     assert "You had already answered this question." in page and "the answer just sent was not recorded" in page
     assert "Correct" in page and quiz_of(app, token).items[0].is_correct is True
+
+
+FOUNDED_BLANK = "According to the text, a revolutionary party of Juche type was founded on October 10, _____."
+
+
+@pytest.mark.parametrize(("answer", "placeholder"), [
+    ("1945", "e.g. 1900"), ("1930-07", "e.g. May 1900"), ("1930-07-03", "e.g. 1 May 1900"),
+    ("1920s", "e.g. the 1900s"), ("1930-06-30/1930-07-02", "e.g. 1–3 May 1900"),
+])
+def test_a_date_field_suggests_the_precision_asked(app: Flask, answer: str, placeholder: str) -> None:
+    question = QuizQuestion("typed", FOUNDED_BLANK, ("k",), "date", answer, typed_answer=answer)
+    with app.test_request_context():
+        html = app.jinja_env.get_template("quizzes/_fields.html").render(question=question)
+    assert f'placeholder="{placeholder}"' in html
