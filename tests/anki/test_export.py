@@ -113,6 +113,36 @@ def test_csv_imports_into_a_collection_in_another_language(tmp_path: Path, lang:
         anki_lang.set_lang(before)
 
 
+def test_in_german_the_csv_takes_the_current_note_type_and_the_apkg_its_own(tmp_path: Path) -> None:
+    """What the README and the download pages say: #notetype:Basic names nothing in a German Anki, so the CSV falls
+    back to the current note type (a reversed one doubles the cards); the .apkg brings its own note type."""
+    from anki import lang as anki_lang
+
+    before = anki_lang.current_lang
+    anki_lang.set_lang("de_DE")
+    try:
+        collection = collection_module.Collection(str(tmp_path / "collection.anki2"))
+        try:
+            reversed_type = collection.models.by_name("Einfach (und die umgekehrte Richtung)")
+            collection.set_config("curModel", reversed_type["id"])
+            csv_log = import_csv(collection, export_csv(TRICKY, tmp_path / "t.csv")).log
+            assert (len(csv_log.new), collection.card_count()) == (5, 10)  # the trap: two cards a note
+            assert {collection.get_note(n).note_type()["name"] for n in collection.find_notes("")} == {reversed_type["name"]}
+        finally:
+            collection.close()
+        collection = collection_module.Collection(str(tmp_path / "other.anki2"))
+        try:
+            collection.set_config("curModel", collection.models.by_name("Einfach (und die umgekehrte Richtung)")["id"])
+            formats.write_apkg([formats.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "t.apkg")
+            apkg_log = import_apkg(collection, tmp_path / "t.apkg").log
+            assert (len(apkg_log.new), collection.card_count()) == (5, 5)
+            assert {collection.get_note(n).note_type()["name"] for n in collection.find_notes("")} == {"studyapp Basic"}
+        finally:
+            collection.close()
+    finally:
+        anki_lang.set_lang(before)
+
+
 def test_reimport_updates_the_edited_note_and_adds_none(tmp_path: Path, col) -> None:
     import_csv(col, export_csv(TRICKY, tmp_path / "first.csv"))
     edited = [dataclasses.replace(i, prompt="According to the text, reworded?") if i.key == "hash-first" else i
@@ -293,3 +323,11 @@ def test_a_reexported_apkg_updates_only_the_note_whose_question_changed(tricky_a
     second = import_apkg(col, export("second.apkg"))
     assert (len(second.log.new), len(second.log.updated)) == (0, 1)
     assert shown(notes_in(col)[formats.guid_for("html-like")].fields[1]).startswith("an edited answer")
+
+
+def test_the_download_pages_say_which_format_anki_in_another_language_takes(app: Flask, client: FlaskClient,
+                                                                           auth: AuthActions) -> None:
+    assert "Anki in another language: take the .apkg" in client.get("/decks").text
+    assert "Anki in another language (German, say): take the .apkg." in client.get("/decks/founding").text
+    auth.register()
+    assert "Anki in another language (German, say): take the .apkg" in client.get("/cards").text
