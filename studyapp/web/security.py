@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from sqlalchemy import func, select, text
 
 from studyapp.db import get_session
@@ -43,6 +43,12 @@ def init_app(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The icon, for clients that ask /favicon.ico without reading the page's <link rel="icon">."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.get("/healthz")

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.pages import PASSWORD, answer_in_browser, keys_ready, sign_up, stored_question, token_of
+from tests.pages import PASSWORD, answer_in_browser, click_through, keys_ready, sign_up, stored_question, token_of
 
 pytestmark = pytest.mark.browser
 
@@ -240,3 +240,30 @@ def test_progress_tables_keep_words_whole_at_360px(page: Page, base_url: str) ->
     assert page.locator(".retention td").count() > 0
     assert broken == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # and nothing sticks out sideways
+
+
+def test_no_page_asks_for_anything_that_is_not_there(page: Page, base_url: str) -> None:
+    """Every request a page makes, the icon included, is answered (today /favicon.ico was a 404 on every page)."""
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status >= 400 else None)
+    for path in ("/", "/decks", "/quiz/new", "/auth/login"):
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+    assert missing == []
+    icon = page.request.get(base_url + "/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize("width", [320, 390, 500, 640, 1000])
+def test_a_due_date_never_wraps_inside_itself(page: Page, base_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 740})
+    sign_up(page, base_url, f"dates-{width}")
+    page.goto(f"{base_url}/review")
+    page.get_by_text("Show answer").click()
+    click_through(page, page.get_by_role("button", name=re.compile("^Easy")))
+    page.goto(f"{base_url}/cards")
+    lines = page.locator("td time").first.evaluate("""time => {
+      const range = document.createRange(); range.selectNodeContents(time);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+    }""")
+    assert lines == 1
