@@ -102,3 +102,5 @@ whenParsed(() => {
 });
 
 whenParsed(() => { document.documentElement.dataset.keysReady = "1"; });
+// A key pressed means a keyboard is there, even on a touch screen: its hints are worth showing from now on.
+document.addEventListener("keydown", () => { document.documentElement.dataset.keyboard = "1"; }, { once: true });

@@ -267,3 +267,34 @@ def test_a_due_date_never_wraps_inside_itself(page: Page, base_url: str, width: 
       return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
     }""")
     assert lines == 1
+
+
+def _visible_key_hints(page: Page) -> int:
+    return page.evaluate("[...document.querySelectorAll('kbd[aria-hidden]')].filter(k => k.offsetParent !== null).length")
+
+
+def test_key_hints_are_hidden_on_touch_screens_until_a_key_is_pressed(browser, base_url: str) -> None:  # noqa: ANN001
+    touch = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    desktop = browser.new_context(viewport={"width": 1000, "height": 800})
+    try:
+        for context, hidden in ((touch, True), (desktop, False)):
+            page = context.new_page()
+            sign_up(page, base_url, f"keys-{'touch' if hidden else 'desk'}")
+            page.goto(f"{base_url}/review")
+            keys_ready(page)
+            page.get_by_text("Show answer").click()
+            assert (_visible_key_hints(page) == 0) is hidden
+            for seed in range(20):  # a multiple-choice question, whose options show their number keys
+                page.goto(f"{base_url}/quiz/new?length=1&seed={seed}")
+                click_through(page, page.get_by_role("button", name="Start the quiz"))
+                if page.locator(".option kbd").count():
+                    break
+            keys_ready(page)
+            assert page.locator(".option kbd").count() and (_visible_key_hints(page) == 0) is hidden
+        page.keyboard.press("Shift")  # the desktop page; and now the touch screen with a keyboard attached:
+        touch_page = touch.pages[0]
+        touch_page.keyboard.press("Shift")
+        assert _visible_key_hints(touch_page) > 0
+    finally:
+        touch.close()
+        desktop.close()
