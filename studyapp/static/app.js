@@ -102,5 +102,7 @@ whenParsed(() => {
 });
 
 whenParsed(() => { document.documentElement.dataset.keysReady = "1"; });
+// A calendar that scrolls sideways opens on its latest weeks.
+whenParsed(() => { document.querySelectorAll(".chart-frame.latest").forEach((frame) => { frame.scrollLeft = frame.scrollWidth; }); });
 // A key pressed means a keyboard is there, even on a touch screen: its hints are worth showing from now on.
 document.addEventListener("keydown", () => { document.documentElement.dataset.keyboard = "1"; }, { once: true });

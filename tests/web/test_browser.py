@@ -298,3 +298,19 @@ def test_key_hints_are_hidden_on_touch_screens_until_a_key_is_pressed(browser, b
     finally:
         touch.close()
         desktop.close()
+
+
+@pytest.mark.parametrize("width", [320, 360, 390, 1000])
+def test_chart_labels_are_12px_or_more_and_the_page_never_scrolls_sideways(page: Page, base_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_up(page, base_url, f"charts-{width}")
+    page.goto(f"{base_url}/review")
+    page.get_by_text("Show answer").click()
+    click_through(page, page.get_by_role("button", name=re.compile("^Good")))  # a review: the calendar is drawn
+    page.goto(f"{base_url}/progress")
+    sizes = page.evaluate("""[...document.querySelectorAll('svg.chart text')].map(text =>
+        text.getScreenCTM().a * parseFloat(getComputedStyle(text).fontSize))""")
+    assert len(sizes) > 5 and min(sizes) >= 12, sizes
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    frames = page.evaluate("[...document.querySelectorAll('.chart-frame')].map(f => f.tabIndex)")
+    assert frames == [0, 0]  # a frame that scrolls can be reached and scrolled with the keyboard
