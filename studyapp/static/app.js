@@ -38,11 +38,15 @@ whenParsed(() => {
   const invalid = document.querySelector("main [aria-invalid=true]");
   const first = form?.querySelector("input[type=text], input[type=radio], select");
   if (!invalid && first) {
-    first.focus();
+    // Focus waits in the next field without scrolling to it: what the learner sees first is the verdict.
+    const showVerdict = () => feedback?.scrollIntoView({ block: "start" });
+    first.focus({ preventScroll: true });
+    showVerdict();
     // The answer's redirect ends in #feedback and the browser focuses that target once the page has loaded:
     // take focus back to the field (unless the learner has moved it), so typing goes on without a Tab.
     window.addEventListener("load", () => setTimeout(() => {
-      if (document.activeElement === feedback || document.activeElement === document.body) first.focus();
+      if (document.activeElement === feedback || document.activeElement === document.body) first.focus({ preventScroll: true });
+      showVerdict();
     }), { once: true });
   } else if (!invalid && feedback) feedback.focus({ preventScroll: false });
   const announce = document.getElementById("verdict-announce");

@@ -314,3 +314,21 @@ def test_chart_labels_are_12px_or_more_and_the_page_never_scrolls_sideways(page:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     frames = page.evaluate("[...document.querySelectorAll('.chart-frame')].map(f => f.tabIndex)")
     assert frames == [0, 0]  # a frame that scrolls can be reached and scrolled with the keyboard
+
+
+@pytest.mark.parametrize("width", [320, 390, 1000])
+def test_the_verdict_is_in_view_after_every_answer(page: Page, base_url: str, live_app: Flask, width: int) -> None:
+    """On a phone too, the learner first sees "Correct" or "Not quite", a chronology verdict included."""
+    page.set_viewport_size({"width": width, "height": 640})
+    page.goto(f"{base_url}/quiz/new?category=date&length=8&seed=1")
+    page.get_by_role("button", name="Start the quiz").click()
+    token = token_of(page)
+    for position in range(7):
+        question = stored_question(live_app, token, position)
+        answer_in_browser(page, question, right=position % 2 == 1)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(50)  # after the browser's own jump to #feedback, and ours
+        heading = page.locator("#verdict-heading").bounding_box()
+        assert heading is not None and 0 <= heading["y"] and heading["y"] + heading["height"] <= 640, (question["form"], heading)
+        focused = page.evaluate("document.activeElement.closest('.answer-form') !== null")
+        assert focused, "the next field keeps the focus, so typing goes on"
