@@ -36,8 +36,10 @@ def defaults(app: Flask) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": False,  # set STUDYAPP_SESSION_COOKIE_SECURE=true behind HTTPS
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_MAX_FAILURES": 5,  # free wrong passwords for an account from one address; then growing waits
+        "LOGIN_ADDRESS_MAX_FAILURES": 20,  # free wrong passwords from one address across accounts
+        "LOGIN_LOCK_MINUTES": 15,  # the longest wait
+        "SIGNUPS_PER_HOUR": 10,  # new accounts from one address
         "WTF_CSRF_ENABLED": True,
         # Tokens live as long as the session they are bound to: a review tab left open over lunch still posts.
         "WTF_CSRF_TIME_LIMIT": None,

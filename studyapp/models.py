@@ -21,8 +21,6 @@ class Learner(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_instructor: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
     cards_synced_to: Mapped[int] = mapped_column(default=0, server_default="0")  # BankSync id the cards match
     # Part of every session's id: signing out moves it on, so a copy of an old session cookie stops working.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -190,3 +188,14 @@ class BankSync(Base):
     is_ok: Mapped[bool]
     summary: Mapped[str] = mapped_column(Text)
     report: Mapped[dict]
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins (or sign-ups) counted under one key: an account from one address, or one address."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "account:<name>@<address>", "address:..."
+    failures: Mapped[int] = mapped_column(default=0)
+    first_at: Mapped[datetime]  # when counting began (a sign-up window starts here)
+    blocked_until: Mapped[datetime | None]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from studyapp import db
 from studyapp.accounts import service as accounts
 from studyapp.flashcards import reviews, scheduler
-from studyapp.models import Card, Learner, Quiz, ReviewLog
+from studyapp.models import Card, Learner, LoginThrottle, Quiz, ReviewLog
 from studyapp.quizzes import service as quizzes
 from tests import concurrency_worker
 from tests.builders import add_learner, cards_of
@@ -104,13 +104,15 @@ def all_at_once(jobs: list[Callable[[], object]]) -> list[object]:
 def test_simultaneous_sign_ups_for_one_name_in_any_case_make_one_account(app: Flask) -> None:
     names = ["raceN", "RACEN", "RaceN"] * 4
 
-    def sign_up(name: str) -> Callable[[], tuple[int, str]]:
+    def sign_up(name: str, host: int) -> Callable[[], tuple[int, str]]:
         def job() -> tuple[int, str]:
-            response = AuthActions(app.test_client()).register(name)
+            client = app.test_client()
+            client.environ_base["REMOTE_ADDR"] = f"192.0.2.{host}"  # many people (sign-ups per address are limited)
+            response = AuthActions(client).register(name)
             return response.status_code, response.text
         return job
 
-    results = all_at_once([sign_up(name) for name in names])
+    results = all_at_once([sign_up(name, host) for host, name in enumerate(names)])
     assert sorted(status for status, _ in results) == [200] * 11 + [302]
     assert all("already taken" in text for status, text in results if status == 200)
     with app.app_context():
@@ -119,7 +121,7 @@ def test_simultaneous_sign_ups_for_one_name_in_any_case_make_one_account(app: Fl
 
 
 def test_parallel_wrong_passwords_check_no_more_than_the_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """40 wrong passwords at once (as from 4 workers): only LOGIN_MAX_FAILURES of them are checked."""
+    """40 wrong passwords at once from one address (as from 4 workers): only LOGIN_MAX_FAILURES of them are checked."""
     client = app.test_client()
     AuthActions(client).register("ada")
     checked, lock = [], threading.Lock()
@@ -143,5 +145,5 @@ def test_parallel_wrong_passwords_check_no_more_than_the_limit(app: Flask, monke
     assert sorted(statuses) == [200] * limit + [429] * (40 - limit)
     assert AuthActions(app.test_client()).login("ada", "correct horse").status_code == 429
     with app.app_context():
-        learner = db.get_session().scalar(select(Learner).where(Learner.username == "ada"))
-        assert learner.locked_until is not None and learner.locked_until > datetime.now(timezone.utc)
+        throttle = db.get_session().get(LoginThrottle, "account:ada@127.0.0.1")
+        assert throttle.blocked_until is not None and throttle.blocked_until > datetime.now(timezone.utc)

@@ -51,9 +51,9 @@ def test_upgrade_then_no_difference(empty_app: Flask) -> None:
 
 def test_usernames_differing_only_in_case_stop_the_upgrade(empty_app: Flask) -> None:
     engine = db.engine_of(empty_app)
-    learner = ("INSERT INTO learners (username, password_hash, is_instructor, created_at, failed_logins, cards_synced_to, "
+    learner = ("INSERT INTO learners (username, password_hash, is_instructor, created_at, cards_synced_to, "
                "desired_retention, learning_steps, relearning_steps, maximum_interval_days, new_per_day, reviews_per_day, "
-               "day_starts_hour, timezone, suspend_leeches) VALUES (:name, 'x', false, '2026-01-01 00:00:00', 0, 0, 0.9, '1m', "
+               "day_starts_hour, timezone, suspend_leeches) VALUES (:name, 'x', false, '2026-01-01 00:00:00', 0, 0.9, '1m', "
                "'10m', 100, 20, 200, 4, 'UTC', false)")
     with empty_app.app_context():
         command.upgrade(alembic_config(), "3d22b0cb62b5")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, literal, null, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import reviews, scheduler
-from studyapp.models import Learner
+from studyapp.models import Learner, LoginThrottle
 
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
@@ -43,57 +44,98 @@ def _taken(username: str) -> str:
     return f"The name '{username}' is already taken; choose another or sign in."
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime,
-                 max_failures: int = 5, lock_minutes: int = 15) -> Learner | None:
-    """The learner with these credentials, or None; raises Throttled after repeated failures.
+@dataclass(frozen=True)
+class Limits:
+    """How many failures (or sign-ups) are free before the waits begin, and the longest wait."""
 
-    Each attempt is counted before its password is checked, so even attempts in parallel check at most
-    `max_failures` wrong passwords before the account locks for `lock_minutes`.
+    account_failures: int = 5  # wrong passwords for one account from one address
+    address_failures: int = 20  # wrong passwords from one address, whatever the accounts (password spraying)
+    signups_per_hour: int = 10  # new accounts from one address
+    longest_wait: timedelta = timedelta(minutes=15)
+    first_wait: timedelta = timedelta(seconds=30)  # then twice as long after each further failure
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime, address: str,
+                 limits: Limits = Limits()) -> Learner | None:
+    """The learner with these credentials, or None; raises Throttled while this address must wait.
+
+    Failures are counted per account from this address and per address across accounts, each attempt before
+    its password is checked (so parallel guesses check no more than the free ones); past the free ones each
+    failure makes the next wait twice as long. Nothing another address does can keep a learner out.
     """
+    account_key, address_key = f"account:{username.strip().lower()}@{address}", f"address:{address}"
+    for key, free in ((account_key, limits.account_failures), (address_key, limits.address_failures)):
+        if not _count_attempt(session, key, now, free, limits):
+            session.rollback()
+            raise Throttled(_wait_message(session, key, now))
+    session.commit()  # counted and visible to other attempts before the slow password check
     learner = find_learner(session, username)
     if learner is None:
         check_password_hash(_DUMMY_HASH, password)  # the same work either way: no timing hint at which names exist
         return None
-    if _start_attempt(session, learner.id, now, max_failures, lock_minutes) is None:
-        raise Throttled(_lock_message(session, learner.id, now))
     if not check_password_hash(learner.password_hash, password):
-        return None  # already counted (and locked at the limit) by _start_attempt
-    session.execute(update(Learner).where(Learner.id == learner.id).values(failed_logins=0, locked_until=None))
+        return None  # already counted
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == account_key))
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == address_key, LoginThrottle.failures > 0)
+                    .values(failures=LoginThrottle.failures - 1))  # this attempt was no failure
     reviews.ensure_cards(session, learner)  # questions a bank sync added since this learner's cards were made
     session.commit()
     return learner
+
+
+def check_signup_allowed(session: Session, address: str, now: datetime, limits: Limits = Limits()) -> None:
+    """Count a sign-up from this address; raises Throttled past `signups_per_hour` within the hour."""
+    key, window = f"signup:{address}", timedelta(hours=1)
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.first_at <= now - window))
+    counted = _upsert(session, key, now)
+    if counted > limits.signups_per_hour:
+        session.rollback()
+        first_at = session.scalar(select(LoginThrottle.first_at).where(LoginThrottle.key == key)) or now
+        minutes = max(1, round((first_at + window - now).total_seconds() / 60))
+        raise Throttled(f"Too many new accounts from your network. Try again in {minutes} minute{'s' if minutes != 1 else ''}.")
+    session.commit()
+
+
+def _wait(failures: int, free: int, limits: Limits) -> timedelta | None:
+    """How long the next attempt must wait after `failures` of them, or None while they are free."""
+    if failures < free:
+        return None
+    return min(limits.first_wait * 2 ** min(failures - free, 20), limits.longest_wait)
+
+
+def _upsert(session: Session, key: str, now: datetime, unless_blocked: bool = False) -> int:
+    """Count one more under `key` (one statement, safe in parallel); its new count, or 0 when it is blocked."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(LoginThrottle).values(key=key, failures=1, first_at=now, blocked_until=None)
+    statement = statement.on_conflict_do_update(
+        index_elements=[LoginThrottle.key], set_={"failures": LoginThrottle.failures + 1},
+        where=or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until <= now) if unless_blocked else None)
+    return session.scalar(statement.returning(LoginThrottle.failures)) or 0
+
+
+def _count_attempt(session: Session, key: str, now: datetime, free: int, limits: Limits) -> bool:
+    """Count a sign-in attempt under `key` unless it must wait; past the free ones, set the next wait."""
+    failures = _upsert(session, key, now, unless_blocked=True)
+    if not failures:
+        return False
+    wait = _wait(failures, free, limits)
+    if wait is not None:
+        session.execute(update(LoginThrottle).where(LoginThrottle.key == key).values(blocked_until=now + wait))
+    return True
+
+
+def _wait_message(session: Session, key: str, now: datetime) -> str:
+    until = session.scalar(select(LoginThrottle.blocked_until).where(LoginThrottle.key == key))
+    seconds = max(1, round((until - now).total_seconds())) if until is not None else 1
+    wait = f"{seconds} seconds" if seconds < 90 else f"{round(seconds / 60)} minutes"
+    what = "from your network" if key.startswith("address:") else "for this account from your network"
+    return f"Too many failed sign-ins {what}. Try again in {wait}."
 
 
 def sign_out(session: Session, learner_id: int) -> None:
     """End every copy of the learner's session: a new epoch makes every older session id void."""
     session.execute(update(Learner).where(Learner.id == learner_id).values(session_epoch=Learner.session_epoch + 1))
     session.commit()
-
-
-def _start_attempt(session: Session, learner_id: int, now: datetime, max_failures: int, lock_minutes: int) -> int | None:
-    """Count a sign-in attempt, locking the account when it reaches the limit; None when it is locked.
-
-    One UPDATE, committed before the slow password check: parallel attempts (other workers) see each
-    other's counts, and a worker that dies mid-check still leaves a lock that expires.
-    """
-    lock_expired = Learner.locked_until.is_not(None)  # the WHERE below lets only an expired lock through
-    attempt = case((lock_expired, 0), else_=Learner.failed_logins) + 1
-    counted = session.scalar(
-        update(Learner)
-        .where(Learner.id == learner_id, or_(Learner.locked_until.is_(None), Learner.locked_until <= now))
-        .values(failed_logins=attempt,
-                locked_until=case((attempt >= max_failures, literal(now + timedelta(minutes=lock_minutes), UTCDateTime())),
-                                  else_=null()))
-        .returning(Learner.failed_logins)
-    )
-    session.commit()  # its own commit: the count must be visible to other attempts before the password is checked
-    return counted
-
-
-def _lock_message(session: Session, learner_id: int, now: datetime) -> str:
-    locked_until = session.scalar(select(Learner.locked_until).where(Learner.id == learner_id))
-    minutes = max(1, round((locked_until - now).total_seconds() / 60)) if locked_until is not None else 1
-    return f"Too many failed sign-ins for this account. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
 def find_learner(session: Session, username: str) -> Learner | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
@@ -44,8 +45,12 @@ def register() -> str | Response:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
+            accounts.check_signup_allowed(get_session(), request.remote_addr or "unknown", utcnow(), _limits())
             learner = accounts.register(get_session(), form.username.data, form.password.data, utcnow(),
                                         form.timezone.data)
+        except accounts.Throttled as error:
+            form.username.errors.append(str(error))
+            return render_template("accounts/register.html", form=form), 429
         except InvalidInput as error:
             form.username.errors.append(str(error))
         else:
@@ -63,7 +68,7 @@ def login() -> str | Response:
     if form.validate_on_submit():
         try:
             learner = accounts.authenticate(get_session(), form.username.data, form.password.data, utcnow(),
-                                            current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"])
+                                            request.remote_addr or "unknown", _limits())
         except accounts.Throttled as error:
             form.password.errors.append(str(error))
             return render_template("accounts/login.html", form=form), 429
@@ -84,6 +89,15 @@ def logout() -> Response:
     logout_user()
     flash("Signed out.", "info")
     return redirect(url_for("decks.index"))
+
+
+def _limits() -> accounts.Limits:
+    """The sign-in and sign-up limits this app is configured with (behind a proxy, per the address it believes)."""
+    config = current_app.config
+    return accounts.Limits(account_failures=int(config["LOGIN_MAX_FAILURES"]),
+                           address_failures=int(config["LOGIN_ADDRESS_MAX_FAILURES"]),
+                           signups_per_hour=int(config["SIGNUPS_PER_HOUR"]),
+                           longest_wait=timedelta(minutes=int(config["LOGIN_LOCK_MINUTES"])))
 
 
 def _safe_next(target: str | None) -> str:

@@ -14,13 +14,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studyapp import config, create_app, db
 from studyapp.accounts import service as accounts
-from studyapp.models import Learner, ReviewLog
+from studyapp.models import Learner, LoginThrottle, ReviewLog
 from tests.conftest import AuthActions, make_app
 
 
@@ -132,10 +132,88 @@ def test_sign_in_is_throttled_after_repeated_failures(client: FlaskClient, auth:
         assert "do not match an account" in auth.login("ada", "wrong password").text
     response = auth.login("ada", "correct horse")
     assert response.status_code == 429 and "Too many failed sign-ins" in response.text
-    learner = session.scalar(select(Learner).where(Learner.username == "ada"))
-    learner.locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
+    session.execute(update(LoginThrottle).values(blocked_until=datetime.now(timezone.utc) - timedelta(seconds=1)))
     session.commit()
     assert auth.login("ada", "correct horse").status_code == 302
+
+
+def _sign_in(client: FlaskClient, username: str, password: str, address: str) -> int:
+    return client.post("/auth/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_wrong_passwords_from_elsewhere_never_keep_the_owner_out(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    attacker = app.test_client()
+    statuses = [_sign_in(attacker, "ADA", "wrong password", "198.51.100.7") for _ in range(8)]  # any letter case
+    assert statuses == [200] * 5 + [429] * 3
+    assert _sign_in(app.test_client(), "ada", "correct horse", "192.0.2.10") == 302  # the owner, from home
+    assert _sign_in(attacker, "ada", "correct horse", "198.51.100.7") == 429  # the attacker's address waits
+
+
+def test_a_burst_from_many_addresses_slows_each_and_leaves_the_owner_in(app: Flask, client: FlaskClient,
+                                                                        auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    for host in range(6):
+        statuses = [_sign_in(app.test_client(), "ada", f"guess {n}", f"203.0.113.{host}") for n in range(6)]
+        assert statuses == [200] * 5 + [429]
+    assert _sign_in(app.test_client(), "ada", "correct horse", "192.0.2.10") == 302
+
+
+def test_password_spraying_from_one_address_is_slowed(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register("ada")
+    auth.logout()
+    sprayer = app.test_client()
+    statuses = [_sign_in(sprayer, f"user{n}", "Password1!", "198.51.100.9") for n in range(22)]
+    assert statuses == [200] * 20 + [429] * 2
+    page = sprayer.post("/auth/login", data={"username": "ada", "password": "correct horse"},
+                        environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert page.status_code == 429 and "from your network" in page.text
+    assert _sign_in(app.test_client(), "ada", "correct horse", "192.0.2.10") == 302
+
+
+def test_each_further_failure_waits_twice_as_long(app: Flask, client: FlaskClient, auth: AuthActions,
+                                                  session: Session) -> None:
+    auth.register("ada")
+    auth.logout()
+    waits = []
+    for _ in range(4):
+        while _sign_in(client, "ada", "wrong password", "198.51.100.7") != 429:
+            pass
+        row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == "account:ada@198.51.100.7"))
+        session.refresh(row)
+        waits.append(round((row.blocked_until - datetime.now(timezone.utc)).total_seconds() / 30))
+        session.execute(update(LoginThrottle).values(blocked_until=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        session.commit()
+    assert waits == [1, 2, 4, 8]  # 30 s, then 1, 2 and 4 minutes (at most LOGIN_LOCK_MINUTES)
+
+
+def test_sign_ups_are_limited_per_address(app: Flask) -> None:
+    client = app.test_client()
+    form = {"password": "correct horse", "confirm": "correct horse"}
+    statuses = [client.post("/auth/register", data={**form, "username": f"new{n}"},
+                            environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code for n in range(11)]
+    assert statuses == [302] * 10 + [429]
+    assert app.test_client().post("/auth/register", data={**form, "username": "elsewhere"},
+                                  environ_base={"REMOTE_ADDR": "192.0.2.30"}).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database_url: str, tmp_path: Path) -> None:
+    app = make_app(database_url, tmp_path, TRUSTED_PROXIES=1)
+    AuthActions(app.test_client()).register("ada")
+    proxy = app.test_client()
+
+    def via_proxy(password: str, client_address: str) -> int:
+        return proxy.post("/auth/login", data={"username": "ada", "password": password},
+                          headers={"X-Forwarded-For": client_address}, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code
+
+    assert [via_proxy("wrong password", "198.51.100.7") for _ in range(6)] == [200] * 5 + [429]
+    assert via_proxy("correct horse", "192.0.2.10") == 302  # the proxy's own address is not what is throttled
+    engine = db.engine_of(app)
+    db.Base.metadata.drop_all(engine)
+    engine.dispose()
 
 
 def test_session_cookie_flags(database_url: str, tmp_path: Path) -> None:
