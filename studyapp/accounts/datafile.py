@@ -164,6 +164,7 @@ class QuestionData(_Model):
     explanation: Text = ""
     sources: list[Text] = Field(default=[], max_length=100)
     exact_date: str = Field(default="", max_length=30)  # files written before it existed have none
+    dates: list[Text] = Field(default=[], max_length=100)
 
     @model_validator(mode="after")
     def _answerable(self) -> QuestionData:

@@ -92,7 +92,7 @@ def build_order(candidates: list[Item], rng: random.Random) -> QuizQuestion | No
     return QuizQuestion(
         "order", ORDER_PROMPT, keys=tuple(item.fact or item.key for _, item in chosen), category="date",
         answer="; ".join(f"{options[i]} ({chosen[i][0].display()})" for i in chronological),
-        options=options, answer_order=tuple(chronological),
+        options=options, answer_order=tuple(chronological), dates=tuple(value.display() for value, _ in chosen),
         explanation="; ".join(f"{chosen[i][0].display()}: {options[i]}" for i in chronological),
         sources=tuple(item.source for _, item in chosen if item.source),
     )

@@ -21,6 +21,7 @@ class QuizQuestion:
     explanation: str = ""
     sources: tuple[str, ...] = field(default=())
     exact_date: str = ""  # a date question asking for less than the text gives: the full date (ISO) it gives
+    dates: tuple[str, ...] = ()  # a chronology: each option's date as the text gives it, in the options' order
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready copy."""

@@ -123,6 +123,17 @@ def mine() -> str:
 
 
 @bp.app_template_global()
+def chronology(item: object, question: object) -> list[dict[str, object]]:
+    """A chronology in the text's order: each event with its date and, if the learner put it elsewhere, where."""
+    response = (item.response or "").split(",")  # type: ignore[attr-defined]
+    placed = {int(option): place for place, option in enumerate(response, 1) if option.isdecimal()}
+    shown = question.dates  # type: ignore[attr-defined]
+    return [{"event": question.options[option], "date": shown[option] if option < len(shown) else "",  # type: ignore[attr-defined]
+             "placed": placed.get(option) if placed.get(option) != place else None}
+            for place, option in enumerate(question.answer_order, 1)]  # type: ignore[attr-defined]
+
+
+@bp.app_template_global()
 def response_text(item: object, question: object) -> str:
     """A stored response as the learner meant it (the option's text, not its number)."""
     response = item.response or ""  # type: ignore[attr-defined]

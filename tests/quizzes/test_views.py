@@ -241,3 +241,21 @@ def test_a_date_field_suggests_the_precision_asked(app: Flask, answer: str, plac
     with app.test_request_context():
         html = app.jinja_env.get_template("quizzes/_fields.html").render(question=question)
     assert f'placeholder="{placeholder}"' in html
+
+
+def test_a_chronology_verdict_is_one_dated_list_marking_what_was_misplaced(app: Flask, client: FlaskClient) -> None:
+    location = start(client, category="date", length="8", seed="1")
+    token = location.rsplit("/", 1)[1]
+    item = next(i for i in quiz_of(app, token).items if i.payload["form"] == "order")
+    answer(client, location, item.position, item.payload, correct=False)  # the text's order, reversed
+    page = client.get(f"{location}?answered={item.position}").text
+    verdict = page[page.index('id="feedback"'):page.index("</section>", page.index('id="feedback"'))]
+    rows = re.findall(r"<li( class=\"moved\")?><span class=\"event\">(.*?)</span> <span class=\"when\">(.*?)</span>", verdict)
+    options, order = item.payload["options"], item.payload["answer_order"]
+    assert [event for _, event, _ in rows] == [options[i] for i in order]  # the text's order, once
+    assert all(when for _, _, when in rows) and all(moved for moved, _, _ in rows)  # reversed: every one elsewhere
+    assert verdict.count("you put it 4th") == 1 and verdict.count("you put it 1st") == 1
+    assert "Your answer:" not in verdict and verdict.count('class="chronology"') == 1
+    results = client.get(f"/quiz/{token}/results").text
+    assert results.count('class="chronology"') == 1  # the right order once, not again as a sentence
+    assert item.payload["answer"] not in results and item.payload["explanation"] not in results
