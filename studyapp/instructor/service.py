@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.bank import distractors
 from studyapp.bank.items import Item, Kind
-from studyapp.errors import NotFound
+from studyapp.errors import NotFound, Problem
 from studyapp.models import Deck, Question, QuizItem
 from studyapp.quizzes import generate
 from studyapp.quizzes.question import QuizQuestion
@@ -60,6 +60,64 @@ def answer_rates(session: Session) -> dict[str, AnswerRate]:
                            .where(QuizItem.question_key.is_not(None), QuizItem.answered_at.is_not(None))
                            .group_by(QuizItem.question_key))
     return {key: AnswerRate(answered, correct) for key, answered, correct in rows}
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One line of the instructor's question table."""
+
+    item: Item
+    rate: AnswerRate
+    problems: tuple[Problem, ...]
+
+
+SORTS = {
+    "id": lambda row: row.item.key, "kind": lambda row: (row.item.kind.value, row.item.key),
+    "category": lambda row: (row.item.category.value, row.item.key),
+    "answered": lambda row: (-row.rate.answered, row.item.key),
+    "right": lambda row: (row.rate.percent is None, row.rate.percent or 0, row.item.key),  # the hardest first
+    "problems": lambda row: (-len(row.problems), row.item.key),
+}
+
+
+@dataclass(frozen=True)
+class TableChoice:
+    """How the instructor asked the table to be sorted and filtered (empty: everything, in bank order)."""
+
+    sort: str = ""
+    deck: str = ""
+    kind: str = ""
+    category: str = ""
+    only_problems: bool = False
+
+
+def question_table(items: list[Item], rates: dict[str, AnswerRate], problems: list[Problem],
+                   choice: TableChoice) -> list[tuple[str, list[QuestionRow]]]:
+    """Per deck (bank order), its questions with answer rate and problems, filtered and sorted as chosen. Pure."""
+    found: dict[str, list[QuestionRow]] = {}
+    owners = _problem_owners(items, problems)
+    for item in items:
+        row = QuestionRow(item, rates.get(item.key, AnswerRate(0, 0)), tuple(owners.get(item.key, ())))
+        if ((choice.deck and item.deck != choice.deck) or (choice.kind and item.kind.value != choice.kind)
+                or (choice.category and item.category.value != choice.category) or (choice.only_problems and not row.problems)):
+            continue
+        found.setdefault(item.deck, []).append(row)
+    order = SORTS.get(choice.sort)
+    return [(deck, sorted(rows, key=order) if order else rows) for deck, rows in found.items()]
+
+
+def _problem_owners(items: list[Item], problems: list[Problem]) -> dict[str, list[Problem]]:
+    """Each problem under the question it stands in: the last one of its file starting at or before its line."""
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for item in items:
+        if not item.key.endswith(".reverse"):
+            starts.setdefault(item.file, []).append((item.line, item.key))
+    owners: dict[str, list[Problem]] = {}
+    for problem in problems:
+        before = [key for line, key in sorted(starts.get(problem.file, [])) if line <= problem.line]
+        if before:
+            owners.setdefault(before[-1], []).append(problem)
+    return owners
 
 
 def live_questions(session: Session) -> list[Item]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from studyapp.bank import files, sync
@@ -31,11 +31,14 @@ def current_problems() -> list[Problem]:
 
 @bp.get("/")
 def overview() -> str:
-    """Decks with counts per category and kind, the last sync, current problems, every question's answer rate."""
-    session = get_session()
-    return render_template("instructor/bank.html", decks=instructor.bank_counts(session),
-                           last=sync.last_sync(session), problems=current_problems(),
-                           questions=instructor.live_questions(session), rates=instructor.answer_rates(session))
+    """Decks with counts, the last sync, current problems, and per deck a table of its questions (sort, filter)."""
+    session, args = get_session(), request.args
+    problems = current_problems()
+    choice = instructor.TableChoice(args.get("sort", ""), args.get("deck", ""), args.get("kind", ""),
+                                    args.get("category", ""), args.get("problems") == "1")
+    tables = instructor.question_table(instructor.live_questions(session), instructor.answer_rates(session), problems, choice)
+    return render_template("instructor/bank.html", decks=instructor.bank_counts(session), last=sync.last_sync(session),
+                           problems=problems, tables=tables, choice=choice, sorts=list(instructor.SORTS))
 
 
 @bp.get("/questions/<key>")

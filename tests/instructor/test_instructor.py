@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -172,3 +173,41 @@ def test_bank_page_shows_an_unreadable_source_text_as_a_problem(app: Flask, clie
     page = client.get("/instructor/")
     assert page.status_code == 200
     assert f"{tmp_path / 'latin1.txt'}:1:4: the source text is not UTF-8 (byte 0xe9)" in page.text
+
+
+def test_question_tables_sort_and_filter_without_javascript(app: Flask, client: FlaskClient, runner: FlaskCliRunner,
+                                                            auth: AuthActions) -> None:
+    make_instructor(runner, auth)
+    with app.app_context():
+        session = db.get_session()
+        for seed in range(3):  # quiz answers on one question, so "answered" has something to sort by
+            quiz = quizzes.start_quiz(session, None, quizzes.QuizRequest("founding", "place", 2, seed), NOW)
+            for item in quiz.items:
+                quizzes.submit_answer(session, quiz.token, None, item.position, "wrong", NOW)
+    page = client.get("/instructor/").text
+    assert page.count('<table class="questions stacked">') == 2 and "<h3>Founding" in page  # a table per deck
+    keys = lambda text: re.findall(r'href="/instructor/questions/([^"]+)"><code>', text)  # noqa: E731
+    by_answered = keys(client.get("/instructor/?sort=answered&deck=founding").text)
+    answered_first = by_answered[0]
+    assert answered_first in {"kalun-village", "tuman-river"} and set(by_answered) <= set(keys(page))
+    by_id = keys(client.get("/instructor/?sort=id&deck=founding").text)
+    assert by_id == sorted(by_id) and len(by_id) > 3
+    facts = client.get("/instructor/?kind=fact").text
+    assert keys(facts) and facts.count("<td>fact</td>") == len(keys(facts))
+    flagged = client.get("/instructor/?problems=1").text
+    assert "src-founder" in keys(flagged) and "tuman-river" not in keys(flagged)
+    assert flagged.count('class="has-problems"') == len(keys(flagged)) and "has only 1 plausible distractor" in flagged
+    assert "No question matches that choice" in client.get("/instructor/?kind=truefalse&category=publication").text
+
+
+def test_the_last_syncs_question_ids_are_folded_away(client: FlaskClient, runner: FlaskCliRunner, auth: AuthActions,
+                                                     app: Flask, tmp_path: Path) -> None:
+    make_instructor(runner, auth)
+    shutil.copytree(DATA / "bank", tmp_path / "bank")
+    app.config["QUESTIONS_DIR"] = str(tmp_path / "bank")
+    (tmp_path / "bank" / "extra.yaml").write_text(
+        "deck: extra\ntitle: Extra\nquestions:\n" + "".join(
+            f"  - {{id: q{n}, kind: typed, category: place, prompt: P{n}?, answer: X{n}, source: S}}\n" for n in range(30)))
+    assert runner.invoke(args=["questions", "sync"]).exit_code == 0
+    page = client.get("/instructor/").text
+    assert "<details><summary>Added: 30 questions</summary>" in page and page.count("<li><code>q") == 30
