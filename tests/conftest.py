@@ -222,7 +222,8 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app on a SQLite file with the curated bank, for the browser."""
     tmp = tmp_path_factory.mktemp("live")
-    app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, QUESTIONS_DIR=str(ROOT / "questions"))
+    # Every browser test signs up its own learner, all from 127.0.0.1: past the per-address sign-up limit
+    app = make_app(f"sqlite:///{tmp / 'live.sqlite'}", tmp, QUESTIONS_DIR=str(ROOT / "questions"), SIGNUPS_PER_HOUR=10_000)
     curated, tricky = load.load_bank(ROOT / "questions"), load.load_bank(DATA / "tricky")
     with app.app_context():
         sync.sync_bank(db.get_session(), Bank(curated.decks + tricky.decks, curated.items + tricky.items), NOW)

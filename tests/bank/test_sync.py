@@ -85,5 +85,5 @@ def test_signing_in_gives_the_cards_a_sync_added_since(session: Session) -> None
     assert _card_keys(session, learner.id) == set()
     session.execute(update(Learner).where(Learner.id == learner.id).values(password_hash=generate_password_hash("pw pw pw pw")))
     session.commit()
-    assert accounts.authenticate(session, "late", "pw pw pw pw", NOW) is not None
+    assert accounts.authenticate(session, "late", "pw pw pw pw", NOW, "192.0.2.1") is not None
     assert _card_keys(session, learner.id) == {i.key for i in small_bank().items}

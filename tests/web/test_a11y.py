@@ -173,7 +173,7 @@ def tour(page: Page, base_url: str, app: Flask, name: str) -> Iterator[str]:
     assert app.test_cli_runner().invoke(args=["users", "make-instructor", name]).exit_code == 0
     go("/instructor/")
     yield "instructor: question bank"
-    click_through(page, page.locator("table.questions a").first)
+    click_through(page, page.locator("table.questions tbody a").first)
     yield "instructor: question preview"
     for key in ("kalun-end-choice", "src-formed", "struggle-1920s-tf"):  # answered above; a fact; a true/false
         go(f"/instructor/questions/{key}")
