@@ -17,16 +17,16 @@ from studyapp.quizzes import service as quizzes
 from studyapp.quizzes.forms import AnswerForm, quiz_form
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
-# What a date field suggests, at the precision the question asks for (a made-up date, never an answer).
-PLACEHOLDERS = {dates.Precision.DECADE: "e.g. the 1900s", dates.Precision.YEAR: "e.g. 1900",
+# The example a date field shows, at the precision the question asks for (a made-up date, never an answer).
+DATE_EXAMPLES = {dates.Precision.DECADE: "e.g. the 1900s", dates.Precision.YEAR: "e.g. 1900",
                 dates.Precision.MONTH: "e.g. May 1900", dates.Precision.DAY: "e.g. 1 May 1900"}
 
 
 @bp.app_template_filter()
-def date_placeholder(answer_iso: str) -> str:
+def date_example(answer_iso: str) -> str:
     """The example a date field shows: of the answer's precision, or a range when a range is asked."""
     want = dates.parse_iso(answer_iso)
-    return "e.g. 1–3 May 1900" if want.end is not None else PLACEHOLDERS[want.precision]
+    return "e.g. 1–3 May 1900" if want.end is not None else DATE_EXAMPLES[want.precision]
 
 
 @bp.route("/new", methods=["GET", "POST"])
