@@ -19,7 +19,7 @@ _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 
 class Throttled(InvalidInput):
-    """Too many failed sign-ins: the account is locked for a while."""
+    """Too many failed sign-ins (or sign-ups) from this address: it must wait a while; the message says how long."""
 
 
 def register(session: Session, username: str, password: str, now: datetime, timezone: str | None = None) -> Learner:
