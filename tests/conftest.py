@@ -231,6 +231,25 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     db.engine_of(app).dispose()
 
 
+def _closed_before_sending(app: Flask):  # noqa: ANN202  (a WSGI callable)
+    """The app with each response read whole and closed before the server sends it.
+
+    Werkzeug's development server closes a response only after draining the socket, and a read
+    there raises when the browser has already dropped the connection (it does for a favicon it
+    has cached): the response's open static file is then left to the garbage collector, whose
+    ResourceWarning lands in whichever test runs next.
+    """
+
+    def buffered(environ: dict, start_response):  # noqa: ANN001, ANN202
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            getattr(body, "close", lambda: None)()
+
+    return buffered
+
+
 @pytest.fixture(scope="session")
 def base_url(live_app: Flask) -> Iterator[str]:
     """Serve live_app on a free loopback port for the browser tests."""
@@ -238,7 +257,7 @@ def base_url(live_app: Flask) -> Iterator[str]:
 
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
