@@ -21,7 +21,9 @@ def test_check_reports_ok_with_warnings(runner: FlaskCliRunner) -> None:
     assert result.stdout.startswith("OK: 2 decks, 19 questions (")
     assert ("bank/people.yaml:4:5: warning: 'src-founder' has only 1 plausible distractor for multiple choice "
             "(needs 3): add 'distractors' or more person answers") in result.stderr
-    assert result.stdout.rstrip().endswith("; 2 warnings")
+    assert ("bank/people.yaml:30:5: warning: 'comintern' has only 2 plausible distractors for multiple choice "
+            "(needs 3)") in result.stderr  # not 'a revolutionary party of Juche type': a description, the answer a name
+    assert result.stdout.rstrip().endswith("; 4 warnings")
 
 
 def test_question_without_source_is_a_warning(runner: FlaskCliRunner, tmp_path: Path) -> None:

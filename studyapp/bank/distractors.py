@@ -9,10 +9,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
-from studyapp.bank import dates
+from studyapp.bank import dates, identity
 from studyapp.bank.items import Category, Item, Kind
 from studyapp.bank.spelling import is_small_typo, normalize
 
@@ -29,6 +29,7 @@ class Pool:
 
     def __init__(self, items: Iterable[Item]) -> None:
         self.items = list(items)
+        self.aliases = identity.Aliases(self.items)
         self.texts: dict[Category, list[tuple[int, str, str, str]]] = {}  # (length, text, group, key)
         self.groups: dict[tuple[Category, str], list[tuple[int, str, str, str]]] = {}
         self.dates: dict[tuple[dates.Precision, bool], list[tuple[date, str, str]]] = {}  # (first day, answer, shown)
@@ -92,29 +93,68 @@ def pick_distractors(item: Item, pool: list[Item] | Pool, rng: random.Random, co
     `pool` is the bank's items; pass a Pool when asking many questions of one bank.
     """
     pool = pool if isinstance(pool, Pool) else Pool(pool)
-    right = [normalize(item.answer_text), normalize(item.answer), *(normalize(a) for a in item.alternatives)]
-    prompt = f" {normalize(item.prompt)} "
     chosen: list[str] = []
     taken: set[str] = set()
+    named = _is_name(item.answer_text)
+    refuse = _refuser(item, pool)
 
-    def take(text: str) -> bool:
+    def take(text: str, own: bool) -> bool:
         """Add `text` if it is a fair wrong option; True once there are enough."""
         key = normalize(text)
-        if key and key not in right and key not in taken and f" {key} " not in prompt \
-                and not any(is_small_typo(key, r) for r in right):  # named in the question: not plausible
+        if key and key not in taken and (own or not named or _is_name(text)) and refuse(text) is None \
+                and not any(pool.aliases.same(text, other) for other in chosen):  # two names of one thing
             chosen.append(text)
             taken.add(key)
         return len(chosen) >= count
 
     own = list(item.distractors)
     rng.shuffle(own)
-    if any(take(_date_display(text) if item.category == Category.DATE else text) for text in own):
+    if any(take(_date_display(text) if item.category == Category.DATE else text, True) for text in own):
         return chosen
     if item.category == Category.DATE and item.kind != Kind.TRUEFALSE:
-        any(take(text) for text in _date_distractors(item, pool, rng))
+        any(take(text, False) for text in _date_distractors(item, pool, rng))
     else:
-        any(take(text) for text in _same_category(item, pool, rng))
+        any(take(text, False) for text in _same_category(item, pool, rng))
     return chosen
+
+
+def refusal(item: Item, text: str, pool: Pool) -> str | None:
+    """Why `text` is no fair wrong option for `item` (the text would defend it), or None when it is one.
+
+    Refused: the answer by any of the bank's names for it, or with one typo; whatever the prompt names,
+    by any name; a date sharing a day with the answer.
+    """
+    return _refuser(item, pool)(text)
+
+
+def _refuser(item: Item, pool: Pool) -> Callable[[str], str | None]:
+    """`refusal` for one item, with what it compares against worked out once."""
+    right = {normalize(item.answer_text), normalize(item.answer), *(normalize(a) for a in item.alternatives)}
+    answer_names = {name for answer in right for name in pool.aliases.names_of(answer)}
+    prompt = f" {normalize(item.prompt)} "
+    date = dates.parse_iso(item.answer) if item.category == Category.DATE and item.kind != Kind.TRUEFALSE else None
+
+    def refuse(text: str) -> str | None:
+        key = normalize(text)
+        if not key or key in right or any(is_small_typo(key, r) for r in right):
+            return "it is the answer"
+        if date is not None:
+            value = dates.parse_text(text)
+            if value is not None and value.overlaps(date):
+                return "it shares a day with the answer"
+        elif key in answer_names:
+            return "it is another name of the answer"
+        named = pool.aliases.named_in(text, prompt)
+        return None if named is None else f"the prompt names it ('{named}')"
+
+    return refuse
+
+
+def _is_name(text: str) -> bool:
+    """Whether a text is a name ('the Comintern', 'Kalun') rather than a description ('a lot of organizations')."""
+    words = text.split()
+    first = words[1] if len(words) > 1 and words[0].lower() in ("the", "a", "an") else text
+    return first[:1].isupper() or first[:1].isdigit()
 
 
 def _date_display(text: str) -> str:

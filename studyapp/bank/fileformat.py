@@ -179,6 +179,8 @@ class QuestionModel(_Strict):
     alternatives: list[Text] = []
     distractors: list[Text] = []
     group: Key | None = None
+    about: Key | None = Field(None, description="the id of another question or fact asking about the same fact "
+                                                "(a quiz never asks both); questions citing the same passage are joined anyway")
     explanation: Text | None = None
     source: Text | None = None
     tags: list[Tag] = []
@@ -243,6 +245,8 @@ class FactModel(_Strict):
     alternatives: list[Text] = []
     distractors: list[Text] = []
     group: Key | None = None
+    about: Key | None = Field(None, description="the id of another question or fact asking about the same fact "
+                                                "(a quiz never asks both); questions citing the same passage are joined anyway")
     date: IsoDate | None = None
     event: Text | None = None
     prompt: Text | None = None

@@ -34,6 +34,11 @@ class Category(StrEnum):
     IDEA = "idea"
 
 
+# Fields added after questions were first stored: kept only when set, so that an upgrade's first sync
+# finds the questions that do not use them unchanged.
+_STORED_WHEN_SET = ("about",)
+
+
 @dataclass(frozen=True)
 class Item:
     """One askable question of the bank (a fact gives two: forward and reverse)."""
@@ -52,7 +57,8 @@ class Item:
     group: str = ""
     date: str = ""
     event: str = ""
-    fact: str = ""
+    fact: str = ""  # a fact's id, on both of its directions
+    about: str = ""  # the id of another question or fact this one asks about (see identity.fact_groups)
     file: str = ""
     line: int = 0
     column: int = 0
@@ -80,6 +86,9 @@ class Item:
         """A JSON-ready copy, for the database."""
         data = dict(self.__dict__)
         data["alternatives"], data["distractors"], data["tags"] = list(self.alternatives), list(self.distractors), list(self.tags)
+        for name in _STORED_WHEN_SET:
+            if not data[name]:
+                del data[name]
         return data
 
     @classmethod

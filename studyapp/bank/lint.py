@@ -17,17 +17,20 @@ MIN_DISTRACTORS = distractors.OPTIONS - 1
 
 
 def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem]:
-    """Questions without a source, questions whose multiple choice lacks plausible distractors or gives its answer away.
+    """Questions without a source, questions whose multiple choice lacks plausible distractors or gives its answer away,
+    distractors the text would defend, `about` naming nothing.
 
     Distractors are drawn from `pool` (the whole bank's items) when only part of the bank is checked.
     """
     index = distractors.Pool(bank.items if pool is None else pool)
     found: list[Problem] = []
+    ids = {name for item in index.items for name in (item.key, item.fact) if name}
     for item in bank.items:
         if not item.source and not item.key.endswith(".reverse"):
             found.append(Problem(item.file, item.line, item.column, f"'{item.key}' has no source: cite the sentence it rests on",
                                  is_warning=True))
         if item.kind in (Kind.CHOICE, Kind.FACT):
+            found.extend(_refused_distractors(item, index))
             count = len(distractors.pick_distractors(item, index, random.Random(0)))
             if count < MIN_DISTRACTORS:
                 found.append(Problem(
@@ -40,12 +43,23 @@ def warnings_for(bank: Bank, pool: Sequence[Item] | None = None) -> list[Problem
                     item.file, item.line, item.column,
                     f"'{item.key}': the answer is much longer than all its distractors, so a learner can pick it "
                     "by its length alone: give at least one distractor about as long", is_warning=True))
+        if item.about and item.about not in ids:
+            found.append(Problem(item.file, item.line, item.column,
+                                 f"'{item.key}': about: '{item.about}' names no question or fact of the bank, so it "
+                                 "joins this question to none", is_warning=True))
         named = _answer_in_prompt(item)
         if named:
             found.append(Problem(item.file, item.line, item.column,
                                  f"'{item.key}': its accepted answer '{named}' stands in its own prompt: "
                                  "reword the prompt (or drop that spelling)", is_warning=True))
     return sorted(found)
+
+
+def _refused_distractors(item: Item, index: distractors.Pool) -> list[Problem]:
+    """The item's own distractors that quizzes never offer, because the text would defend them."""
+    return [Problem(item.file, item.line, item.column,
+                    f"'{item.key}': the distractor '{text}' is never offered: {reason}", is_warning=True)
+            for text in item.distractors if (reason := distractors.refusal(item, text, index)) is not None]
 
 
 def _answer_in_prompt(item: Item) -> str | None:

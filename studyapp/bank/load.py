@@ -201,7 +201,7 @@ def _question_item(deck: DeckFile, q: QuestionModel, file: str, mark: yamltext.M
         key=q.id, deck=deck.deck, kind=Kind(q.kind), category=Category(q.category), prompt=prompt,
         answer=answer, alternatives=tuple(q.alternatives), distractors=tuple(q.distractors),
         explanation=q.explanation or "", source=q.source or "", tags=_tags(deck.tags, q.tags),
-        group=q.group or "", date=q.date or "", event=q.event or "", file=file, line=mark.line, column=mark.column,
+        group=q.group or "", date=q.date or "", event=q.event or "", about=q.about or "", file=file, line=mark.line, column=mark.column,
     )
 
 
@@ -218,7 +218,7 @@ def _fact_items(deck: DeckFile, f: FactModel, file: str, mark: yamltext.Mark) ->
     event = f.event or _sentence(f"{f.subject} was {f.verb}")
     common = dict(
         deck=deck.deck, kind=Kind.FACT, explanation=f.explanation or "", source=f.source or "",
-        tags=_tags(deck.tags, f.tags), date=when, event=event, fact=f.id, file=file, line=mark.line, column=mark.column,
+        tags=_tags(deck.tags, f.tags), date=when, event=event, fact=f.id, about=f.about or "", file=file, line=mark.line, column=mark.column,
     )
     forward = Item(
         key=f.id, category=Category(f.category), prompt=forward_prompt or "", answer=f.answer,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from studyapp.bank import dates, distractors
+from studyapp.bank import dates, distractors, identity
 from studyapp.bank.distractors import OPTIONS, Pool
 from studyapp.bank.items import Category, Item, Kind
 from studyapp.quizzes.question import QuizQuestion
@@ -19,35 +19,41 @@ ORDER_PROMPT = "According to the text, put these in chronological order, earlies
 
 def build_quiz(candidates: list[Item], pool: list[Item] | Pool, length: int, rng: random.Random,
                with_order: bool = True) -> list[QuizQuestion]:
-    """Pick `length` questions from `candidates`, mixing forms; distractors come from `pool`."""
+    """Pick up to `length` questions from `candidates`, mixing forms; distractors come from `pool`.
+
+    Never two questions about one fact (identity.fact_groups), so no verdict gives away a later answer:
+    a quiz is shorter than asked when the candidates hold fewer facts. A chronology (from 8 questions)
+    takes the place of one question and the facts of its four events.
+    """
     pool = pool if isinstance(pool, Pool) else Pool(pool)
     candidates = sorted(candidates, key=lambda item: item.key)
+    groups = identity.fact_groups(candidates)
     questions: list[QuizQuestion] = []
-    order_slots = length // 8 if with_order else 0
-    if order_slots:
-        order = build_order(candidates, rng)
+    used: set[str] = set()
+    if with_order and length >= 8:
+        order = build_order(candidates, rng, groups)
         if order is not None:
             questions.append(order)
-    picked = _pick_items(candidates, length - len(questions), rng)
-    for item in picked:
+            used.update(groups[item.key] for item in candidates if (item.fact or item.key) in order.keys)
+    for item in _pick_items(candidates, groups, used, length - len(questions), rng):
         questions.append(ask(item, pool, rng))
     rng.shuffle(questions)
     return questions
 
 
-def _pick_items(candidates: list[Item], count: int, rng: random.Random) -> list[Item]:
-    """A sample without both directions of one fact."""
+def _pick_items(candidates: list[Item], groups: dict[str, str], used: set[str], count: int,
+                rng: random.Random) -> list[Item]:
+    """A sample of at most one item per fact group, none from the groups `used` already."""
     shuffled = candidates[:]
     rng.shuffle(shuffled)
     picked: list[Item] = []
-    facts: set[str] = set()
+    taken = set(used)
     for item in shuffled:
         if len(picked) == count:
             break
-        if item.fact and item.fact in facts:
-            continue
-        facts.add(item.fact)
-        picked.append(item)
+        if groups[item.key] not in taken:
+            taken.add(groups[item.key])
+            picked.append(item)
     return picked
 
 
@@ -70,14 +76,16 @@ def ask(item: Item, pool: list[Item] | Pool, rng: random.Random) -> QuizQuestion
                         alternatives=item.alternatives, exact_date=exact, **common)
 
 
-def build_order(candidates: list[Item], rng: random.Random) -> QuizQuestion | None:
-    """A chronology question over dated facts whose dates cannot overlap; None if too few."""
-    dated: dict[str, Item] = {}
-    for item in candidates:
-        if item.date and item.event and (item.fact or item.key) not in dated:
-            dated[item.fact or item.key] = item
-    events = list(dated.values())
+def build_order(candidates: list[Item], rng: random.Random,
+                groups: dict[str, str] | None = None) -> QuizQuestion | None:
+    """A chronology question over dated facts of different groups whose dates cannot overlap; None if too few."""
+    groups = groups if groups is not None else identity.fact_groups(candidates)
+    events = sorted((item for item in candidates if item.date and item.event), key=lambda item: item.key)
     rng.shuffle(events)
+    dated: dict[str, Item] = {}
+    for item in events:  # one event per group, whichever the shuffle puts first
+        dated.setdefault(groups[item.key], item)
+    events = list(dated.values())
     chosen: list[tuple[dates.DateValue, Item]] = []
     for item in events:
         value = dates.parse_iso(item.date)

@@ -43,7 +43,8 @@ def new() -> str | Response:
         row = quizzes.start_quiz(get_session(), current.learner_id(), choice, utcnow(),
                                current_app.config["QUIZ_MAX_LENGTH"])
         if row.length < choice.length:
-            flash(f"Only {row.length} questions match that choice, so this quiz has {row.length}.", "info")
+            flash(f"This quiz has {row.length} question{'s' if row.length != 1 else ''}, not {choice.length}: that choice "
+                  "holds no more facts, and two questions on one fact would give each other's answers away.", "info")
         return redirect(url_for("quizzes.take", token=row.token))
     return render_template("quizzes/new.html", form=form), 400
 

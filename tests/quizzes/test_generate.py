@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyapp.bank import dates, distractors, load, spelling
+from studyapp.bank import dates, distractors, identity, load, spelling
 from studyapp.bank.items import Category, Item, Kind
 from studyapp.quizzes import generate, grading
+from studyapp.quizzes.question import QuizQuestion
 from tests.conftest import ROOT, small_bank
 
 CURATED = load.load_bank(ROOT / "questions")
@@ -25,11 +26,69 @@ def test_same_seed_same_quiz() -> None:
 
 
 def test_quiz_mixes_forms_and_never_asks_both_directions() -> None:
-    questions = generate.build_quiz(ITEMS, ITEMS, 40, random.Random(1))
-    assert len(questions) == 40
+    questions = generate.build_quiz(ITEMS, ITEMS, 30, random.Random(1))
+    assert len(questions) == 30
     assert {q.form for q in questions} == {"choice", "typed", "truefalse", "order"}
     facts = [i.fact for q in questions if q.form != "order" for i in ITEMS if i.key in q.keys and i.fact]
     assert len(facts) == len(set(facts))
+
+
+GROUPS = identity.fact_groups(ITEMS)
+
+
+def _groups_asked(question: QuizQuestion) -> list[str]:
+    """The fact groups a question asks about (a chronology: those of its four events)."""
+    return [GROUPS[item.key] for item in ITEMS if (item.fact or item.key) in question.keys or item.key in question.keys]
+
+
+@pytest.mark.parametrize("length", [10, 30, 50])
+@pytest.mark.parametrize("seed", range(25))
+def test_a_quiz_never_asks_one_fact_twice(seed: int, length: int) -> None:
+    """No verdict shows a later question's answer: every question (a chronology's every event) its own fact group."""
+    questions = generate.build_quiz(ITEMS, ITEMS, length, random.Random(seed))
+    asked = [group for question in questions for group in set(_groups_asked(question))]
+    assert len(asked) == len(set(asked))
+    forward_and_reverse = {"factionalists-restore-tf", "factionalists-restore-typed"} & {k for q in questions for k in q.keys}
+    assert len(forward_and_reverse) <= 1  # the issue's case: the true/false's verdict names the party the other asks for
+
+
+def test_a_quiz_is_as_long_as_the_facts_allow() -> None:
+    """Asking more than the bank's facts gives every fact once (a chronology standing for four of them)."""
+    independent = len(set(GROUPS.values()))
+    questions = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3))
+    assert independent < 50
+    assert len(questions) == independent - (generate.ORDER_SIZE - 1) * any(q.form == "order" for q in questions)
+    without_order = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3), with_order=False)
+    assert len(without_order) == independent
+
+
+def _item(key: str, source: str, **fields: str) -> Item:
+    return Item(key=key, deck="d", kind=Kind.TYPED, category=Category.PLACE, prompt="Where?", answer=key,
+                source=source, **fields)  # type: ignore[arg-type]
+
+
+SENTENCE = "A conference that was later named as the Kalun Meeting was held in Jiajiatun, Kalun, Changchun County"
+
+
+@pytest.mark.parametrize(("first", "second", "joined"), [
+    (_item("a", SENTENCE), _item("b", SENTENCE), True),  # the same citation
+    (_item("a", SENTENCE), _item("b", "was held in Jiajiatun, Kalun, Changchun County"), True),  # one holds the other
+    (_item("a", SENTENCE), _item("b", "later named as the Kalun Meeting was held in Jiajiatun, Kalun, Changchun County, "
+                                      "Jilin Province"), True),  # overlapping by ten words
+    (_item("a", SENTENCE), _item("b", "named as the Kalun Meeting"), True),  # a short citation held in a longer one
+    (_item("a", SENTENCE), _item("b", "Kalun"), False),  # a word is no passage
+    (_item("a", "Kalun"), _item("b", "Kalun"), True),  # ...but the same word is the same citation
+    (_item("a", "the building of a revolutionary party of Juche type"),
+     _item("b", "to build a revolutionary party of Juche type at an early date"), False),  # a recurring phrase
+    (_item("a", SENTENCE), _item("b", "", about="a"), True),  # declared: about a question's id
+    (_item("a", "", fact="f"), _item("b", "", about="f"), True),  # declared: about a fact's id
+    (_item("a", "", fact="f"), _item("a.reverse", "", fact="f"), True),  # a fact's two directions
+    (_item("a", SENTENCE), _item("b", "Kim Il Sung formed the first party organization"), False),
+    (_item("a", ""), _item("b", ""), False),  # no citation joins nothing
+])
+def test_fact_groups(first: Item, second: Item, joined: bool) -> None:
+    groups = identity.fact_groups([first, second])
+    assert (groups[first.key] == groups[second.key]) is joined
 
 
 @settings(max_examples=300, deadline=None)
