@@ -52,7 +52,8 @@ def item_data(number: int, deck: str) -> dict:
     return Item(key=f"q-{number:07d}", deck=deck, kind=Kind.TYPED if category == "date" else Kind.CHOICE,
                 category=category, prompt=f"According to the text, what is asked by question {number}?",  # type: ignore[arg-type]
                 answer=answer, alternatives=(f"Alt {number}",), explanation="Generated.",
-                source="Society for Rallying Comrades", tags=("bench",)).to_dict()
+                source=f"Society for Rallying Comrades, number {number}",  # its own: one passage is one fact to a quiz
+                tags=("bench",)).to_dict()
 
 
 def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, logs_per_card: int,

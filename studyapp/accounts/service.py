@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from studyapp.bank import catalog
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import reviews, scheduler
 from studyapp.models import Learner, LoginThrottle
@@ -20,6 +21,17 @@ _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
 class Throttled(InvalidInput):
     """Too many failed sign-ins (or sign-ups) from this address: it must wait a while; the message says how long."""
+
+
+def find_signed_in(session: Session, learner_id: int, epoch: int) -> Learner | None:
+    """The learner of a session cookie, unless signed out since; one statement, which also tells the session
+    the bank's newest sync (so the pages this request shows read the bank from memory)."""
+    row = session.execute(select(Learner, catalog.latest_sync_id_column()).where(Learner.id == learner_id)).first()
+    if row is None:
+        return None
+    learner, sync_id = row
+    catalog.note_sync_id(session, sync_id)
+    return learner if learner.session_epoch == epoch else None
 
 
 def register(session: Session, username: str, password: str, now: datetime, timezone: str | None = None) -> Learner:

@@ -27,6 +27,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Sign in to see that page."
     csrf.init_app(app)
+    app.before_request(_signed_in_first)
+
+
+def _signed_in_first() -> None:
+    """Read the signed-in learner before anything else: that one statement also brings the bank's sync id."""
+    if request.endpoint != "static":
+        current_user._get_current_object()  # noqa: SLF001  (Flask-Login's proxy loads on first use)
 
 
 @login_manager.user_loader
@@ -35,8 +42,7 @@ def load_learner(session_id: str) -> Learner | None:
     learner_id, _, epoch = session_id.partition(".")
     if not (learner_id.isdecimal() and epoch.isdecimal()) or not 0 < int(learner_id) < 2**31:
         return None
-    learner = get_session().get(Learner, int(learner_id))
-    return learner if learner is not None and learner.session_epoch == int(epoch) else None
+    return accounts.find_signed_in(get_session(), int(learner_id), int(epoch))
 
 
 @bp.route("/register", methods=["GET", "POST"])

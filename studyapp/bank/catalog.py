@@ -1,15 +1,28 @@
-"""Service: what the bank offers, read from the database (requests never read YAML)."""
+"""Service: what the bank offers, read from the database once per sync (requests never read YAML).
+
+The bank changes only at a sync, so each process keeps the synced bank in memory as frozen items,
+keyed by the sync that produced it. A request learns the newest sync id once (the sign-in check reads
+it with the learner row, see `latest_sync_id_column`), and pages then read decks and questions from
+memory; a sync by another worker, host or the CLI is seen on the next request.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from studyapp.bank.items import Item
 from studyapp.errors import NotFound
-from studyapp.models import Deck, Question
+from studyapp.models import BankSync, Deck, Question
+
+SYNC_ID = "studyapp.bank_sync_id"  # Session.info key: the newest sync id this session has seen
 
 
 @dataclass(frozen=True)
@@ -23,36 +36,87 @@ class DeckSummary:
     by_category: dict[str, int]
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The bank as one sync left it: the live decks in order, and every question (retired too) by id."""
+
+    sync_id: int
+    decks: tuple[DeckSummary, ...]
+    items: Mapping[int, Item]
+    live: tuple[tuple[Item, ...], ...]  # per deck of `decks`, its live questions in key order
+
+
+_snapshots: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()  # per database
+_building = threading.Lock()
+
+
+def latest_sync_id_column() -> ScalarSelect[int]:
+    """The newest applied sync's id, as a column to read along with another row (0 before the first)."""
+    return select(func.coalesce(func.max(BankSync.id), 0)).where(BankSync.is_ok.is_(True)).scalar_subquery()
+
+
+def note_sync_id(session: Session, sync_id: int) -> None:
+    """Tell the session the newest sync id, read along with something else (the sign-in check does)."""
+    session.info[SYNC_ID] = sync_id
+
+
+def snapshot(session: Session) -> Snapshot:
+    """The bank of the newest sync: from memory when this process already holds it, else read once."""
+    sync_id = session.info.get(SYNC_ID)
+    if sync_id is None:
+        sync_id = session.info[SYNC_ID] = session.scalar(select(latest_sync_id_column()))
+    engine = session.get_bind()
+    held = _snapshots.get(engine)  # type: ignore[call-overload]
+    if held is not None and held.sync_id == sync_id:
+        return held
+    with _building:
+        held = _snapshots.get(engine)  # type: ignore[call-overload]
+        if held is None or held.sync_id != sync_id:
+            held = _snapshots[engine] = _read(session, sync_id)  # type: ignore[index]
+    return held
+
+
+def _read(session: Session, sync_id: int) -> Snapshot:
+    decks = list(session.execute(select(Deck.id, Deck.key, Deck.title, Deck.description)
+                                 .where(Deck.is_retired.is_(False)).order_by(Deck.position, Deck.key)))
+    items: dict[int, Item] = {}
+    live: dict[int, list[Item]] = {deck_id: [] for deck_id, *_ in decks}
+    rows = session.execute(select(Question.id, Question.deck_id, Question.data, Question.is_retired).order_by(Question.key))
+    for question_id, deck_id, data, retired in rows:
+        item = items[question_id] = Item.from_dict(data)
+        if not retired and deck_id in live:
+            live[deck_id].append(item)
+    summaries = []
+    for deck_id, key, title, description in decks:
+        counts: dict[str, int] = {}
+        for item in live[deck_id]:
+            counts[item.category.value] = counts.get(item.category.value, 0) + 1
+        summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts))
+    return Snapshot(sync_id, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks))
+
+
 def list_decks(session: Session) -> list[DeckSummary]:
     """The live decks in bank order, with their question counts."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = session.execute(
-        select(Question.deck_id, Question.category, func.count())
-        .where(Question.is_retired.is_(False))
-        .group_by(Question.deck_id, Question.category)
-    )
-    for deck_id, category, count in rows:
-        counts.setdefault(deck_id, {})[category] = count
-    decks = session.scalars(select(Deck).where(Deck.is_retired.is_(False)).order_by(Deck.position, Deck.key))
-    return [
-        DeckSummary(d.key, d.title, d.description, sum(counts.get(d.id, {}).values()), counts.get(d.id, {}))
-        for d in decks
-    ]
+    return list(snapshot(session).decks)
 
 
-def get_deck(session: Session, key: str) -> Deck:
+def get_deck(session: Session, key: str) -> DeckSummary:
     """The live deck with this key; raises NotFound."""
-    deck = session.scalar(select(Deck).where(Deck.key == key, Deck.is_retired.is_(False)))
-    if deck is None:
+    found = next((deck for deck in snapshot(session).decks if deck.key == key), None)
+    if found is None:
         raise NotFound(f"There is no deck called '{key}'.")
-    return deck
+    return found
 
 
 def live_items(session: Session, deck_key: str | None = None, category: str | None = None) -> list[Item]:
-    """The bank items in use, optionally of one deck and one category."""
-    query = select(Question.data).join(Deck).where(Question.is_retired.is_(False), Deck.is_retired.is_(False))
-    if deck_key is not None:
-        query = query.where(Deck.key == deck_key)
+    """The bank items in use, optionally of one deck and one category, in key order."""
+    bank = snapshot(session)
+    chosen = [item for deck, items in zip(bank.decks, bank.live, strict=True) if deck_key in (None, deck.key) for item in items]
     if category is not None:
-        query = query.where(Question.category == category)
-    return [Item.from_dict(data) for data in session.scalars(query.order_by(Question.key))]
+        chosen = [item for item in chosen if item.category.value == category]
+    return sorted(chosen, key=lambda item: item.key) if deck_key is None else chosen
+
+
+def item(session: Session, question_id: int) -> Item:
+    """The bank item of a question row (retired ones too)."""
+    return snapshot(session).items[question_id]

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 
+from studyapp.bank import catalog
 from studyapp.bank.items import Bank
 from studyapp.db import UTCDateTime
 from studyapp.errors import Problem
@@ -97,6 +98,7 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         # Every learner's cards now match this sync: their own check at sign-in is one comparison.
         session.execute(update(Learner).values(cards_synced_to=done.id).execution_options(synchronize_session=False))
     session.commit()
+    session.info[catalog.SYNC_ID] = done.id  # pages this session shows next read the bank just applied
     return report
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.selectable import ScalarSelect
 
-from studyapp.bank import sync
+from studyapp.bank import catalog, sync
 from studyapp.bank.items import Item
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import scheduler
@@ -33,6 +34,7 @@ class Queue:
     learning_now: int
     new_done: int = 0
     new_held_back: bool = False
+    undoable_question_id: int | None = None  # the question of the card Undo would take back (read with the card)
 
     @property
     def new_limit_reached(self) -> bool:
@@ -88,8 +90,8 @@ def state_of(card: Card) -> CardState:
 
 
 def item_of(card: Card) -> Item:
-    """The bank item a card asks."""
-    return Item.from_dict(card.question.data)
+    """The bank item a card asks (from the bank held in memory: no question row is read)."""
+    return catalog.item(object_session(card), card.question_id)  # type: ignore[arg-type]
 
 
 def ensure_cards(session: Session, learner: Learner) -> None:
@@ -117,47 +119,59 @@ def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
     return query.where(Deck.key == deck_key) if deck_key else query
 
 
-def _done_today(session: Session, learner_id: int, since: datetime, kind: str) -> int:
-    return session.scalar(select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.learner_id == learner_id, ReviewLog.reviewed_at >= since, ReviewLog.kind == kind,
-        ReviewLog.origin == "review", ReviewLog.is_undone.is_(False))) or 0
-
-
-def _count(session: Session, query: Select, cap: int = COUNT_CAP) -> int:
+def _capped(query: Select, cap: int) -> ScalarSelect[int]:
     """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown)."""
-    capped = query.with_only_columns(Card.id).limit(max(cap, 0)).subquery()
-    return session.scalar(select(func.count()).select_from(capped)) or 0
+    return select(func.count()).select_from(query.with_only_columns(Card.id).limit(max(cap, 0)).subquery()).scalar_subquery()
 
 
-def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str | None = None) -> Queue:
-    """Due learning cards first, then due reviews, then new cards, within the daily limits."""
+def _first_id(query: Select, *order: ColumnElement) -> ScalarSelect[int]:
+    return query.with_only_columns(Card.id).order_by(*order).limit(1).scalar_subquery()
+
+
+def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str | None = None,
+              with_card: bool = True) -> Queue:
+    """Due learning cards first, then due reviews, then new cards, within the daily limits.
+
+    One statement for every number (each count capped, so a learner with 40,000 new cards counts no further
+    than the daily limit), and one for the card to show when `with_card`.
+    """
     start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
     end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
     live = _live_cards(learner.id, now, deck_key)
     learning = live.where(Card.reps > 0, Card.state != State.REVIEW)
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
-    review_cap = max(learner.reviews_per_day - _done_today(session, learner.id, start, "review"), 0)
-    new_done = _done_today(session, learner.id, start, "new")
+    done = select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.origin == "review",
+        ReviewLog.is_undone.is_(False))
+    numbers = [
+        done.where(ReviewLog.kind == "review").scalar_subquery(), done.where(ReviewLog.kind == "new").scalar_subquery(),
+        _capped(reviews, learner.reviews_per_day), _capped(new, max(learner.new_per_day, 1)),
+        _capped(learning.where(Card.due < end), COUNT_CAP), _capped(learning.where(Card.due <= now), COUNT_CAP),
+        learning.with_only_columns(func.min(Card.due)).scalar_subquery(),
+        _capped(live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)), COUNT_CAP),
+    ]
+    if with_card:  # the first card of each kind, and the question Undo would take back
+        numbers += [_first_id(learning.where(Card.due <= now), Card.due, Card.id), _first_id(reviews, Card.due, Card.id),
+                    _first_id(new, Card.id), _last_undoable_query(learner.id, Card.question_id)
+                    .join(Card, Card.id == ReviewLog.card_id).scalar_subquery()]
+    row = session.execute(select(*numbers)).one()
+    review_done, new_done, reviews_due, new_due, learning_today, learning_now, next_due, tomorrow = row[:8]
+    review_left = min(reviews_due, max(learner.reviews_per_day - review_done, 0))
     new_cap = max(learner.new_per_day - new_done, 0)
-    review_left, new_left = _count(session, reviews, review_cap), _count(session, new, new_cap)
-    learning_today = _count(session, learning.where(Card.due < end))
-    learning_now = _count(session, learning.where(Card.due <= now))
-    card = session.scalar(learning.where(Card.due <= now).order_by(Card.due, Card.id).limit(1))
-    if card is None and review_left:
-        card = session.scalar(reviews.order_by(Card.due, Card.id).limit(1))
-    if card is None and new_left:  # in bank order: cards are made in that order
-        card = session.scalar(new.order_by(Card.id).limit(1))
-    next_due = session.scalar(learning.with_only_columns(Card.due).order_by(Card.due).limit(1))
-    tomorrow = _count(session, live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)))
-    held_back = not new_cap and _count(session, new, 1) > 0
-    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now, new_done, held_back)
+    new_left = min(new_due, new_cap)
+    card, undoable = None, None
+    if with_card:
+        learning_id, review_id, new_id, undoable = row[8:]
+        chosen = learning_id or (review_id if review_left else None) or (new_id if new_left else None)
+        card = session.get(Card, chosen) if chosen else None
+    return Queue(new_left, learning_today, review_left, card, next_due, tomorrow, learning_now, new_done,
+                 not new_cap and new_due > 0, undoable)
 
 
 def get_card(session: Session, learner_id: int, card_id: int) -> Card:
     """The learner's own card; raises NotFound for anyone else's."""
-    card = session.scalar(select(Card).where(Card.id == card_id, Card.learner_id == learner_id)
-                          .options(joinedload(Card.question)))
+    card = session.scalar(select(Card).where(Card.id == card_id, Card.learner_id == learner_id))
     if card is None:
         raise NotFound("There is no such card.")
     return card
@@ -204,10 +218,14 @@ def rate(session: Session, learner: Learner, card_id: int, version: int, rating:
     return RateResult(True, card, became_leech)
 
 
+def _last_undoable_query(learner_id: int, *columns: ColumnElement) -> Select:
+    return (select(*(columns or [ReviewLog])).select_from(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review",
+                                    ReviewLog.is_undone.is_(False))
+            .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+
+
 def _last_undoable(session: Session, learner_id: int) -> ReviewLog | None:
-    return session.scalar(select(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review",
-                                                  ReviewLog.is_undone.is_(False))
-                          .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
+    return session.scalar(_last_undoable_query(learner_id))
 
 
 def can_undo(session: Session, learner_id: int) -> bool:
@@ -302,7 +320,7 @@ def in_card_list() -> ColumnElement[bool]:
 def _listed_cards(learner_id: int) -> Select:
     """The live cards of the learner's card list."""
     return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False), in_card_list())
-            .options(joinedload(Card.question)).order_by(Card.due, Card.id))
+            .order_by(Card.due, Card.id))
 
 
 def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False) -> list[Card]:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp.bank import catalog, dates
@@ -63,8 +63,11 @@ def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, n
 
 def get_quiz(session: Session, token: str, learner_id: int | None, lock: bool = False) -> Quiz:
     """The quiz at this address if the asker may see it; raises NotFound. `lock` holds its row (PostgreSQL)."""
-    query = select(Quiz).where(Quiz.token == token).options(selectinload(Quiz.items))
-    row = session.scalar(query.with_for_update(of=Quiz) if lock else query)
+    query = select(Quiz).where(Quiz.token == token)
+    if lock:  # FOR UPDATE of the quiz row alone, its items read after
+        row = session.scalar(query.options(selectinload(Quiz.items)).with_for_update(of=Quiz))
+    else:  # one statement: the quiz joined to its items
+        row = session.scalars(query.options(joinedload(Quiz.items))).unique().first()
     if row is None or (row.learner_id is not None and row.learner_id != learner_id):
         raise NotFound("There is no such quiz.")
     return row
@@ -142,6 +145,5 @@ def recorded_now(item: QuizItem, now: datetime) -> bool:
 
 def list_quizzes(session: Session, learner_id: int) -> list[Quiz]:
     """A learner's quizzes, newest first."""
-    query = (select(Quiz).where(Quiz.learner_id == learner_id).options(selectinload(Quiz.items))
-             .order_by(Quiz.created_at.desc(), Quiz.id.desc()))
+    query = select(Quiz).where(Quiz.learner_id == learner_id).order_by(Quiz.created_at.desc(), Quiz.id.desc())
     return list(session.scalars(query))

@@ -37,7 +37,7 @@ def index() -> str:
     queue = None
     if current_user.is_authenticated:
         now = utcnow()
-        queue = reviews.get_queue(session, current_user, now)
+        queue = reviews.get_queue(session, current_user, now, with_card=False)
     return render_template("decks/index.html", decks=decks, form=quiz_form(decks), queue=queue)
 
 

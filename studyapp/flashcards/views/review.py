@@ -43,15 +43,15 @@ def show() -> str:
         intervals = {rating: scheduler.format_interval(interval) for rating, interval in previews.items()}
     return render_template("flashcards/show.html", queue=queue, card=card, item=reviews.item_of(card) if card else None,
                            intervals=intervals, ratings=list(Rating), deck=deck, form=RateForm(),
-                           shown_at=int(now.timestamp() * 1000), undo_prompt=_undo_prompt(session),
+                           shown_at=int(now.timestamp() * 1000), undo_prompt=_undo_prompt(session, queue),
                            now=now, deck_title=found.title if found else None,
                            reversible=reversible, new_per_day=current_user.new_per_day)
 
 
-def _undo_prompt(session: Session) -> str | None:
+def _undo_prompt(session: Session, queue: reviews.Queue) -> str | None:
     """The question of the card whose rating Undo would take back, if any."""
-    card = reviews.find_undoable_card(session, current_user.id)
-    return reviews.item_of(card).prompt if card else None
+    question_id = queue.undoable_question_id
+    return catalog.item(session, question_id).prompt if question_id else None
 
 
 def _pop_reversible(session: Session, deck: str | None) -> dict[str, object] | None:

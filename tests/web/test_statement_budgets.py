@@ -1,0 +1,110 @@
+"""Every page's SQL-statement budget, counted per request on both databases, so none creeps back up.
+
+A budget counts every statement of one request, the sign-in check included (one statement: the learner
+row, with the bank's newest sync id). Pages read decks and questions from the bank held in memory; the
+first request after a sync reads it once (two statements), which the warm-up request below pays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from studyapp import db
+from studyapp.models import Card, Learner, Quiz
+from tests.conftest import AuthActions
+
+# page -> the most statements one request may issue (signed in as a learner with a rating, a quiz and a verdict)
+BUDGETS = {
+    "/": 2,  # the learner; every number of the review queue
+    "/decks": 2,
+    "/decks/founding": 1,
+    "/review": 3,  # the learner; the queue's numbers, the next card's id and Undo's question; the card
+    "/review?deck=founding": 3,
+    "/progress": 6,
+    "/cards": 2,
+    "/cards?leeches=1": 2,
+    "/cards?suspended=1": 2,
+    "/settings": 1,
+    "/quiz/new": 1,
+    "/quiz/mine": 2,
+    "/auth/account": 1,
+    "QUIZ": 2,  # a quiz question: the learner; the quiz with its questions
+    "QUIZ?answered=0": 2,  # a verdict above the next question
+    "QUIZ/results": 2,
+}
+POSTS = {"rate": 7, "answer": 9}  # the POST (learner, card, log, card update), then the page it redirects to
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    """The statements the app's engine runs inside the block."""
+    seen: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    engine = db.engine_of(app)
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def studied(app: Flask, client: FlaskClient, auth: AuthActions) -> str:
+    """A signed-in learner who rated a card and answered a quiz question; the quiz's address."""
+    auth.register("ada")
+    page = client.get("/review").text
+    card_id = re.search(r'action="/review/(\d+)/rate', page).group(1)  # type: ignore[union-attr]
+    client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": "0"})
+    location = client.post("/quiz/new", data={"length": "3", "seed": "4", "deck": "", "category": ""}).headers["Location"]
+    client.post(f"{location}/answer", data={"position": "0", "response": "anything"})
+    client.get("/")  # the first request after the sync holds the bank in memory
+    return location
+
+
+@pytest.mark.parametrize(("page", "budget"), BUDGETS.items())
+def test_each_page_keeps_its_statement_budget(app: Flask, client: FlaskClient, studied: str, page: str, budget: int) -> None:
+    url = page.replace("QUIZ", studied)
+    with counting(app) as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    assert len(statements) <= budget, "\n".join([f"{url}: {len(statements)} statements", *statements])
+
+
+def test_rating_and_answering_keep_their_budgets(app: Flask, client: FlaskClient, studied: str) -> None:
+    page = client.get("/review").text
+    card_id, version = re.search(r'action="/review/(\d+)/rate.*?name="version"[^>]*value="(\d+)"', page, re.S).groups()  # type: ignore[union-attr]
+    with counting(app) as rating:
+        client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": version}, follow_redirects=True)
+    with counting(app) as answering:
+        client.post(f"{studied}/answer", data={"position": "1", "response": "anything"}, follow_redirects=True)
+    assert len(rating) <= POSTS["rate"], "\n".join(rating)
+    assert len(answering) <= POSTS["answer"], "\n".join(answering)
+    with app.app_context():
+        session = db.get_session()
+        learner = session.scalar(sa.select(Learner).where(Learner.username == "ada"))
+        assert session.scalar(sa.select(Card.reps).where(Card.id == int(card_id))) == 1  # recorded, once
+        assert session.scalar(sa.select(sa.func.sum(Card.reps)).where(Card.learner_id == learner.id)) == 2
+        assert sum(i.answered_at is not None for i in session.scalar(sa.select(Quiz).where(Quiz.learner_id == learner.id)).items) == 2
+
+
+def test_a_sync_is_seen_by_the_next_request(app: Flask, client: FlaskClient, studied: str, tmp_path) -> None:
+    """The bank held in memory is that of the newest sync: a sync (here the CLI's) shows on the next page."""
+    from studyapp.bank import load, sync
+    from tests.conftest import DATA, NOW
+
+    assert "Founding" in client.get("/decks").text
+    bank = load.load_bank(DATA / "bank")
+    renamed = type(bank)(tuple(d.__class__(**{**d.__dict__, "title": f"{d.title} (renamed)"}) for d in bank.decks), bank.items)
+    with app.app_context():
+        sync.sync_bank(db.new_session(), renamed, NOW)
+    assert "Founding (renamed)" in client.get("/decks").text
