@@ -72,6 +72,7 @@ class Question(Base):
     kind: Mapped[str] = mapped_column(String(20))
     category: Mapped[str] = mapped_column(String(20))
     data: Mapped[dict]
+    content_hash: Mapped[str | None] = mapped_column(String(40))  # of `data`: a sync compares this, not the data
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
 
@@ -132,6 +133,7 @@ class Card(Base):
         UniqueConstraint("learner_id", "question_id"),
         Index("ix_cards_learner_id_due", "learner_id", "due"),
         Index("ix_cards_learner_id_reps_id", "learner_id", "reps", "id"),
+        Index("ix_cards_learner_id_is_suspended", "learner_id", "is_suspended"),  # the few suspended, without the new
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

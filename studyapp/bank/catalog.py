@@ -44,6 +44,7 @@ class Snapshot:
     decks: tuple[DeckSummary, ...]
     items: Mapping[int, Item]
     live: tuple[tuple[Item, ...], ...]  # per deck of `decks`, its live questions in key order
+    deck_ids: tuple[int, ...] = ()  # per deck of `decks`, its row id
 
 
 _snapshots: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()  # per database
@@ -92,7 +93,8 @@ def _read(session: Session, sync_id: int) -> Snapshot:
         for item in live[deck_id]:
             counts[item.category.value] = counts.get(item.category.value, 0) + 1
         summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts))
-    return Snapshot(sync_id, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks))
+    return Snapshot(sync_id, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks),
+                    tuple(deck_id for deck_id, *_ in decks))
 
 
 def list_decks(session: Session) -> list[DeckSummary]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -51,34 +53,35 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         if key not in wanted:
             row.is_retired = True
     session.flush()
-    # Plain rows, not ORM objects: a sync that changes nothing reads the table once and writes nothing.
-    existing = {key: (row_id, deck_id, data, retired) for row_id, key, deck_id, data, retired in
-                session.execute(select(Question.id, Question.key, Question.deck_id, Question.data, Question.is_retired))}
-    inserts, updates = [], []
+    # Plain rows, not ORM objects, and digests, not data: a sync that changes nothing decodes no question.
+    existing = {key: (row_id, deck_id, digest, retired) for row_id, key, deck_id, digest, retired in session.execute(
+        select(Question.id, Question.key, Question.deck_id, Question.content_hash, Question.is_retired))}
+    inserts, updates, compare = [], [], []
     for item in bank.items:
         data = item.to_dict()
-        deck_id = decks[item.deck].id
+        digest, deck_id = digest_of(data), decks[item.deck].id
         row = existing.pop(item.key, None)
         if row is None:
             inserts.append({"key": item.key, "deck_id": deck_id, "kind": item.kind.value, "category": item.category.value,
-                            "data": data, "is_retired": False, "updated_at": now})
+                            "data": data, "content_hash": digest, "is_retired": False, "updated_at": now})
             report.added.append(item.key)
-            continue
-        row_id, old_deck, old_data, retired = row
-        if not retired and old_deck == deck_id and old_data == data:
+        elif not row[3] and row[1] == deck_id and row[2] == digest:
             report.unchanged += 1
-            continue
+        else:
+            compare.append((item, data, digest, deck_id, row))
+    stored = _data_of(session, [row[0] for *_, row in compare])
+    for item, data, digest, deck_id, (row_id, old_deck, _, retired) in compare:
+        old_data = stored[row_id]
         if retired:
             report.revived.append(item.key)
         elif old_deck != deck_id or _content(old_data) != _content(data):
             report.changed.append(item.key)
-        else:
+        else:  # only the file or line moved (or the digest was missing): keep it current, report nothing
             report.unchanged += 1
-            if old_data != data:  # only the file or line moved: keep it current, report nothing
-                updates.append({"id": row_id, "data": data})
+            updates.append({"id": row_id, "data": data, "content_hash": digest})
             continue
         updates.append({"id": row_id, "deck_id": deck_id, "kind": item.kind.value, "category": item.category.value,
-                        "data": data, "is_retired": False, "updated_at": now})
+                        "data": data, "content_hash": digest, "is_retired": False, "updated_at": now})
     for key, (row_id, _, _, retired) in existing.items():
         if not retired:
             updates.append({"id": row_id, "is_retired": True, "updated_at": now})
@@ -130,6 +133,20 @@ def record_failure(session: Session, problems: list[Problem], now: datetime) -> 
 def last_sync(session: Session) -> BankSync | None:
     """The newest sync attempt, or None."""
     return session.scalar(select(BankSync).order_by(BankSync.id.desc()).limit(1))
+
+
+def digest_of(data: dict) -> str:
+    """A question's stored data, digested: equal digests, equal data."""
+    return hashlib.sha1(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def _data_of(session: Session, row_ids: list[int], chunk: int = 500) -> dict[int, dict]:
+    """The stored data of these questions, read in a few statements."""
+    found: dict[int, dict] = {}
+    for start in range(0, len(row_ids), chunk):
+        rows = session.execute(select(Question.id, Question.data).where(Question.id.in_(row_ids[start:start + chunk])))
+        found.update({row_id: data for row_id, data in rows})
+    return found
 
 
 def _content(data: dict) -> dict:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, ValidationError
+from markupsafe import Markup, escape
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, ValidationError, widgets
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 from studyapp.flashcards import scheduler
@@ -15,6 +18,24 @@ class RateForm(FlaskForm):
     rating = IntegerField(validators=[InputRequired(), NumberRange(1, 4, "Rate 1 (Again) to 4 (Easy).")])
     version = IntegerField(validators=[InputRequired(), NumberRange(0, 2**31 - 1)])
     shown_at = IntegerField(validators=[Optional(), NumberRange(0, 2**53)])
+
+
+class ZoneMenu(widgets.Select):
+    """WTForms' select, with its 400-odd options rendered once per process (escaping each on every request took
+    most of the settings page's time)."""
+
+    def __call__(self, field: SelectField, **kwargs: object) -> Markup:
+        kwargs.setdefault("id", field.id)
+        shown = _options(tuple(str(value) for value, *_ in field.iter_choices()))
+        chosen = escape(str(field.data)) if field.data is not None else None
+        if chosen is not None:
+            shown = shown.replace(f'<option value="{chosen}">', f'<option selected value="{chosen}">', 1)
+        return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>{shown}</select>")
+
+
+@functools.lru_cache(maxsize=16)
+def _options(values: tuple[str, ...]) -> str:
+    return "".join(f'<option value="{escape(value)}">{escape(value)}</option>' for value in values)
 
 
 def _finite(form: FlaskForm, field: DecimalField) -> None:
@@ -35,7 +56,7 @@ class SettingsForm(FlaskForm):
     new_per_day = IntegerField("New cards per day", validators=[InputRequired(), NumberRange(0, 9999, "Choose 0 to 9999.")])
     reviews_per_day = IntegerField("Reviews per day", validators=[InputRequired(), NumberRange(0, 99999, "Choose 0 to 99999.")])
     day_starts_hour = IntegerField("Next day starts at (hour)", validators=[InputRequired(), NumberRange(0, 23, "Choose an hour from 0 to 23.")])
-    timezone = SelectField("Timezone")
+    timezone = SelectField("Timezone", widget=ZoneMenu())
     suspend_leeches = BooleanField("Suspend a card when it becomes a leech")
 
     def validate_learning_steps(self, field: StringField) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, union, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
@@ -148,7 +148,9 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
         done.where(ReviewLog.kind == "review").scalar_subquery(), done.where(ReviewLog.kind == "new").scalar_subquery(),
         _capped(reviews, learner.reviews_per_day), _capped(new, max(learner.new_per_day, 1)),
         _capped(learning.where(Card.due < end), COUNT_CAP), _capped(learning.where(Card.due <= now), COUNT_CAP),
-        learning.with_only_columns(func.min(Card.due)).scalar_subquery(),
+        # min() of an expression, not of the column: SQLite would otherwise walk the (learner, due) index through
+        # every new card looking for a learning one; this way it reads the few learning cards by (learner, reps)
+        learning.with_only_columns(func.min(func.coalesce(Card.due, Card.due))).scalar_subquery(),
         _capped(live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)), COUNT_CAP),
     ]
     if with_card:  # the first card of each kind, and the question Undo would take back
@@ -319,30 +321,67 @@ def in_card_list() -> ColumnElement[bool]:
 
 def _listed_cards(learner_id: int) -> Select:
     """The live cards of the learner's card list."""
-    return (select(Card).join(Question).where(Card.learner_id == learner_id, Question.is_retired.is_(False), in_card_list())
+    # in_card_list() as two index ranges (studied; suspended), each an index: as one OR, SQLite walks every new card
+    listed = union(select(Card.id).where(Card.learner_id == learner_id, Card.reps > 0),
+                   select(Card.id).where(Card.learner_id == learner_id, Card.is_suspended.is_(True))).subquery()
+    return (select(Card).join(listed, Card.id == listed.c.id).join(Question).where(Question.is_retired.is_(False))
             .order_by(Card.due, Card.id))
 
 
-def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False) -> list[Card]:
-    """The learner's studied or suspended cards (or only leeches), soonest due first."""
+def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False,
+               limit: int | None = None, offset: int = 0) -> list[Card]:
+    """The learner's studied or suspended cards (or only leeches), soonest due first; `limit` of them from `offset`."""
     query = _listed_cards(learner_id)
     if leeches_only:
         query = query.where(Card.is_leech.is_(True))
-    return list(session.scalars(query))
+    return list(session.scalars(query.limit(limit).offset(offset)))
 
 
-def list_suspended_cards(session: Session, learner_id: int, now: datetime) -> list[Card]:
-    """The learner's suspended cards, studied or not, soonest due first."""
-    return list(session.scalars(_listed_cards(learner_id).where(Card.is_suspended.is_(True))))
+def list_suspended_cards(session: Session, learner_id: int, now: datetime, limit: int | None = None,
+                         offset: int = 0) -> list[Card]:
+    """The learner's suspended cards, studied or not, soonest due first; `limit` of them from `offset`."""
+    return list(session.scalars(_listed_cards(learner_id).where(Card.is_suspended.is_(True)).limit(limit).offset(offset)))
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """One page of a card list: its cards, its number (from 1) and whether another follows."""
+
+    cards: list[Card]
+    number: int
+    has_next: bool
+
+
+CARDS_PER_PAGE = 100
+
+
+def page_of_cards(session: Session, learner_id: int, now: datetime, number: int, leeches_only: bool = False,
+                  suspended_only: bool = False) -> CardPage:
+    """A page of the card list (one statement: a page and one card more, to know whether another page follows)."""
+    offset, limit = (number - 1) * CARDS_PER_PAGE, CARDS_PER_PAGE + 1
+    if suspended_only:
+        cards = list_suspended_cards(session, learner_id, now, limit, offset)
+    else:
+        cards = list_cards(session, learner_id, now, leeches_only, limit, offset)
+    return CardPage(cards[:CARDS_PER_PAGE], number, len(cards) > CARDS_PER_PAGE)
 
 
 def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:
-    """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more)."""
+    """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more).
+
+    Reads only studied cards: a learner has a card for every live question (sign-up, sign-in and each sync
+    make them), so a deck's new cards are its questions less those studied.
+    """
+    bank = catalog.snapshot(session)
     rows = session.execute(
-        select(Deck.key,
-               func.count().filter(and_(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
-               func.count().filter(Card.reps == 0),
+        select(Question.deck_id, func.count(),
+               func.count().filter(and_(Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
                func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
-        .select_from(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
-        .where(Card.learner_id == learner_id, Question.is_retired.is_(False)).group_by(Deck.key))
-    return {key: {"due": due, "new": new, "mastered": mastered} for key, due, new, mastered in rows}
+        .select_from(Card).join(Question, Card.question_id == Question.id)
+        .where(Card.learner_id == learner_id, Card.reps > 0, Question.is_retired.is_(False)).group_by(Question.deck_id))
+    studied = {deck_id: (count, due, mastered) for deck_id, count, due, mastered in rows}
+    counts = {}
+    for deck, deck_id in zip(bank.decks, bank.deck_ids, strict=True):
+        count, due, mastered = studied.get(deck_id, (0, 0, 0))
+        counts[deck.key] = {"due": due, "new": deck.total - count, "mastered": mastered}
+    return counts

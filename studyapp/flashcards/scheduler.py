@@ -5,6 +5,7 @@ Pure: no database, no clock. Times are timezone-aware UTC (fsrs insists on it).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -93,12 +94,17 @@ class CardState:
 
 def real_zones() -> list[str]:
     """The timezones a learner may choose: UTC, then every real Area/Location zone, sorted."""
-    return ["UTC", *sorted(name for name in available_timezones() if REAL_ZONE.fullmatch(name))]
+    return list(_real_zones())
+
+
+@functools.cache
+def _real_zones() -> tuple[str, ...]:  # available_timezones() walks the tz database's folders: once per process
+    return ("UTC", *sorted(name for name in available_timezones() if REAL_ZONE.fullmatch(name)))
 
 
 def is_real_zone(name: str) -> bool:
     """Whether `name` is UTC or a real Area/Location zone this machine knows."""
-    return name == "UTC" or (REAL_ZONE.fullmatch(name) is not None and name in available_timezones())
+    return name in _real_zones()
 
 
 def parse_steps(text: str) -> tuple[timedelta, ...]:

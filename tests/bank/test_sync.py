@@ -87,3 +87,35 @@ def test_signing_in_gives_the_cards_a_sync_added_since(session: Session) -> None
     session.commit()
     assert accounts.authenticate(session, "late", "pw pw pw pw", NOW, "192.0.2.1") is not None
     assert _card_keys(session, learner.id) == {i.key for i in small_bank().items}
+
+
+def test_a_sync_with_no_change_compares_digests_and_decodes_no_question(session: Session) -> None:
+    import sqlalchemy as sa
+
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        report = sync.sync_bank(session, small_bank(), NOW + timedelta(days=1))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert report.is_empty
+    read = [s for s in statements if s.lstrip().startswith("SELECT") and "questions" in s]
+    assert read and not [s for s in read if "questions.data" in s], read  # digests only
+
+
+def test_rows_stored_before_digests_are_compared_once_and_get_theirs(session: Session) -> None:
+    """After the upgrade that adds the digest, the first sync compares the old rows' data (no change reported)."""
+    session.execute(update(Question).values(content_hash=None))
+    session.commit()
+    report = sync.sync_bank(session, small_bank(), NOW + timedelta(days=1))
+    assert report.is_empty and report.unchanged == len(small_bank().items)
+    stored = rows(session)
+    assert all(row.content_hash == sync.digest_of(row.data) for row in stored.values())
+    edited = Bank(small_bank().decks, tuple(dataclasses.replace(i, explanation="Now explained.") if i.key == "kalun-village"
+                                            else i for i in small_bank().items))
+    assert sync.sync_bank(session, edited, NOW + timedelta(days=2)).changed == ["kalun-village"]

@@ -381,3 +381,24 @@ def test_settings_offer_only_real_timezones(client: FlaskClient, auth: AuthActio
     for name in ("localtime", "Factory"):
         assert client.post("/settings", data={**good, "timezone": name}).status_code == 400, name
     assert client.post("/settings", data={**good, "timezone": "UTC"}).status_code == 302
+
+
+def test_the_card_list_comes_a_page_at_a_time(client: FlaskClient, auth: AuthActions, session: Session,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner with many studied cards gets them 100 to a page (here 5), soonest due first, with links between."""
+    from studyapp.flashcards import reviews
+
+    monkeypatch.setattr(reviews, "CARDS_PER_PAGE", 5)
+    auth.register("ada")
+    for _ in range(7):
+        card_id, version = shown_card(client.get("/review").text)
+        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": str(version)})
+    first, second = client.get("/cards").text, client.get("/cards?page=2").text
+    assert first.count("<tr>") - 1 == 5 and 'rel="next" href="/cards?page=2"' in first and 'rel="prev"' not in first
+    assert second.count("<tr>") - 1 == 2 and 'rel="prev" href="/cards?page=1"' in second and 'rel="next"' not in second
+    learner_id = session.scalar(select(Learner.id).where(Learner.username == "ada"))
+    due = list(session.scalars(select(Card.due).where(Card.learner_id == learner_id, Card.reps > 0).order_by(Card.due, Card.id)))
+    shown = re.findall(r'<time datetime="([^"]+)"', first + second)
+    assert shown == [moment.isoformat() for moment in due]  # in due order across the pages
+    for url in ("/cards?page=3", "/cards?page=0", "/cards?page=x"):
+        assert client.get(url).status_code == 404, url

@@ -11,6 +11,7 @@ from studyapp.bank import catalog
 from studyapp.bank.items import CATEGORY_CHOICES
 from studyapp.current import utcnow
 from studyapp.db import get_session
+from studyapp.errors import NotFound
 from studyapp.flashcards import reviews
 from studyapp.flashcards.views import signed_in
 from studyapp.flashcards.views.review import REVERSIBLE, back
@@ -18,6 +19,7 @@ from studyapp.flashcards.views.review import REVERSIBLE, back
 bp = Blueprint("cards", __name__)
 bp.before_request(signed_in)
 CARD_PAGES = ("/cards", "/cards?leeches=1", "/cards?suspended=1", "/progress")  # where a card action may return to
+MAX_PAGE = 10_000
 
 
 CARD_MESSAGES = {
@@ -50,12 +52,17 @@ def card_action(card_id: int, action: str) -> Response:
 
 @bp.get("/cards")
 def card_list() -> str:
-    """The learner's studied and suspended cards with their schedule; only leeches or only suspended when asked."""
+    """The learner's studied and suspended cards with their schedule, a page at a time; only leeches or only
+    suspended when asked."""
     session, now = get_session(), utcnow()
     leeches, suspended = request.args.get("leeches") == "1", request.args.get("suspended") == "1"
-    if suspended and not leeches:
-        cards = reviews.list_suspended_cards(session, current_user.id, now)
-    else:
-        cards = reviews.list_cards(session, current_user.id, now, leeches_only=leeches)
-    return render_template("flashcards/cards.html", cards=cards, leeches=leeches, suspended=suspended and not leeches,
-                           item_of=reviews.item_of, decks=catalog.list_decks(session), categories=CATEGORY_CHOICES)
+    page = request.args.get("page", "1")
+    number = int(page) if page.isdecimal() and len(page) <= 6 else 0
+    if not 1 <= number <= MAX_PAGE:
+        raise NotFound("There is no such page of cards.")
+    shown = reviews.page_of_cards(session, current_user.id, now, number, leeches, suspended and not leeches)
+    if number > 1 and not shown.cards:
+        raise NotFound("There is no such page of cards.")
+    return render_template("flashcards/cards.html", cards=shown.cards, shown=shown, per_page=reviews.CARDS_PER_PAGE, leeches=leeches,
+                           suspended=suspended and not leeches, item_of=reviews.item_of, decks=catalog.list_decks(session),
+                           categories=CATEGORY_CHOICES)

@@ -24,6 +24,7 @@ def index() -> str:
         [(day.strftime("%d %b"), count) for day, count in figures.forecast],
         f"{sum(c for _, c in figures.forecast)} cards due over 30 days; {figures.due_today} today.")
     calendar_chart = charts.heatmap("calendar", "Reviews per day", figures.calendar, figures.today, stats.CALENDAR_WEEKS)
-    leeches = reviews.list_cards(get_session(), current_user.id, now, leeches_only=True)
+    leeches = reviews.list_cards(get_session(), current_user.id, now, leeches_only=True, limit=reviews.CARDS_PER_PAGE + 1)
     return render_template("flashcards/progress.html", figures=figures, forecast_chart=forecast_chart,
-                           calendar_chart=calendar_chart, leeches=leeches, item_of=reviews.item_of)
+                           calendar_chart=calendar_chart, leeches=leeches, leeches_shown=reviews.CARDS_PER_PAGE,
+                           item_of=reviews.item_of)
