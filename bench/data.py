@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -57,11 +58,15 @@ def item_data(number: int, deck: str) -> dict:
 
 
 def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, logs_per_card: int,
-         progress: object = print) -> None:
-    """Create the schema and bulk-insert decks, questions, learners, cards and review logs."""
+         progress: object = print, heavy: int = 0) -> None:
+    """Create the schema and bulk-insert decks, questions, learners, cards and review logs.
+
+    `heavy`: one more learner (the last id) with that many cards, four in five studied, as many logs each.
+    """
     db.Base.metadata.drop_all(engine)
     db.Base.metadata.create_all(engine)
     meta = db.Base.metadata.tables
+    counts = [cards_per_learner] * learners + ([heavy] if heavy else [])
     with engine.begin() as conn:
         conn.execute(sa.insert(meta["decks"]), [{"id": 1, "key": "bench", "title": "Bench", "description": "", "position": 0,
                                                  "is_retired": False}])
@@ -74,31 +79,35 @@ def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, 
                                             "desired_retention": 0.9, "learning_steps": "1m 10m", "relearning_steps": "10m",
                                             "maximum_interval_days": 36500, "new_per_day": 20, "reviews_per_day": 200,
                                             "day_starts_hour": 4, "timezone": "UTC", "suspend_leeches": False}
-                                           for n in range(learners)))
+                                           for n in range(len(counts))))
     rng = random.Random(1)
 
-    def cards():
+    def owned() -> Iterator[tuple[int, int, int]]:
+        """(card id, learner id, the card's number among the learner's)"""
         card_id = 0
-        for learner in range(1, learners + 1):
-            for n in range(cards_per_learner):
+        for learner, count in enumerate(counts, 1):
+            for n in range(count):
                 card_id += 1
-                reviewed = logs_per_card != 0 and n % 5 != 0
-                due = NOW + timedelta(hours=rng.randrange(-48, 24 * 40)) if reviewed else NEW_CARD_DUE
-                yield {"id": card_id, "learner_id": learner, "question_id": (learner * 7919 + n) % questions + 1,
-                       "state": 2 if reviewed else 1, "step": None if reviewed else 0,
-                       "stability": rng.uniform(1, 60) if reviewed else None, "difficulty": rng.uniform(2, 8) if reviewed else None,
-                       "due": due, "last_review": NOW - timedelta(days=rng.randrange(1, 30)) if reviewed else None,
-                       "reps": _logs(card_id, logs_per_card) if reviewed else 0, "lapses": 0, "is_suspended": False,
-                       "is_leech": False, "buried_until": None, "version": _logs(card_id, logs_per_card) if reviewed else 0}
+                yield card_id, learner, n
+
+    def cards():
+        for card_id, learner, n in owned():
+            reviewed = logs_per_card != 0 and n % 5 != 0
+            due = NOW + timedelta(hours=rng.randrange(-48, 24 * 40)) if reviewed else NEW_CARD_DUE
+            yield {"id": card_id, "learner_id": learner, "question_id": (learner * 7919 + n) % questions + 1,
+                   "state": 2 if reviewed else 1, "step": None if reviewed else 0,
+                   "stability": rng.uniform(1, 60) if reviewed else None, "difficulty": rng.uniform(2, 8) if reviewed else None,
+                   "due": due, "last_review": NOW - timedelta(days=rng.randrange(1, 30)) if reviewed else None,
+                   "reps": _logs(card_id, logs_per_card) if reviewed else 0, "lapses": 0, "is_suspended": False,
+                   "is_leech": False, "buried_until": None, "version": _logs(card_id, logs_per_card) if reviewed else 0}
 
     def logs():
         log_id = 0
-        for card_id in range(1, learners * cards_per_learner + 1):
+        for card_id, learner, n in owned():
             if logs_per_card == 0:
                 break
-            if (card_id - 1) % cards_per_learner % 5 == 0:
+            if n % 5 == 0:
                 continue
-            learner = (card_id - 1) // cards_per_learner + 1
             for k in range(_logs(card_id, logs_per_card)):
                 log_id += 1
                 yield {"id": log_id, "card_id": card_id, "learner_id": learner, "rating": 1 + (log_id % 4),

@@ -16,6 +16,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from studyapp.models import NEW_CARD_DUE
 from studyapp.quizzes import generate
 
 ROOT = Path(__file__).resolve().parent.parent
+FINISHED = "benchquiz02999"  # the quiz prepare() leaves answered: its verdict and results pages
 LUA_SEQUENCE = """
 local threads = {}
 function setup(thread)
@@ -96,6 +98,9 @@ def prepare(url: str, progress=print) -> dict:
                 quiz_items.append({"quiz_id": number + 1, "position": position, "question_key": asked.keys[0],
                                    "payload": asked.to_dict(), "response": None, "is_correct": None, "feedback": None,
                                    "answered_at": None})
+        quizzes[-1].update(finished_at=data.NOW, score=5)
+        for asked in quiz_items[-10:]:
+            asked.update(response="1", is_correct=asked["position"] % 2 == 0, feedback="", answered_at=data.NOW)
         conn.execute(sa.insert(meta["quizzes"]), quizzes)
         conn.execute(sa.insert(meta["quiz_items"]), quiz_items)
         if engine.dialect.name == "postgresql":
@@ -108,16 +113,13 @@ def prepare(url: str, progress=print) -> dict:
 
 
 class Server:
-    """gunicorn with 2 sync workers serving bench.wsgi_bench on a loopback port."""
+    """gunicorn with 2 sync workers serving a WSGI app on a loopback port (no access log)."""
 
-    def __init__(self, url: str, workdir: Path) -> None:
+    def __init__(self, target: str, env: dict[str, str], workdir: Path) -> None:
         self.port = free_port()
-        self.pidfile = workdir / "gunicorn.pid"
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret", "PYTHONPATH": str(ROOT),
-               "STUDYAPP_QUESTIONS_DIR": str(workdir)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--pid", str(self.pidfile),
-             "--log-level", "warning", "bench.wsgi_bench:app"], cwd=ROOT, env=env)
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(100):
             try:
@@ -125,11 +127,18 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
+        raise RuntimeError(f"gunicorn did not start {target}")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+
+
+def reference_cookie(base: str) -> str:
+    """The session cookie of the reference app's signed-in user."""
+    jar = http.cookiejar.CookieJar()
+    urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(f"{base}/login").read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def session_for(base: str, username: str | None) -> tuple[str, str]:
@@ -166,37 +175,64 @@ def _latency(out: str, label: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run(url: str, seconds: float = 5, rounds: int = 3, progress=print) -> list[tuple[str, Figures, Figures]]:
-    """Median figures of each page and of the bare route, measured in alternation."""
+# The pages under load, signed in as the bench learner (a quiz's pages as a visitor): name -> path.
+PAGES = {
+    "home": "/", "deck list": "/decks", "deck page": "/decks/bench", "review page": "/review", "progress": "/progress",
+    "card list": "/cards", "settings": "/settings",
+}
+VISITOR_PAGES = {"quiz question": "/quiz/benchquiz00000", "quiz verdict": f"/quiz/{FINISHED}?answered=9",
+                 "quiz results": f"/quiz/{FINISHED}/results"}
+
+
+def run(url: str, reference_url: str, seconds: float = 5, rounds: int = 3,
+        progress=print) -> list[tuple[str, Figures, Figures]]:
+    """Median figures of each page and POST, and of the reference app's page, POST and bare route, in alternation.
+
+    Returns (name, figures, what it is measured against): pages against the reference page, POSTs against
+    the reference POST, and the two reference rows against the bare route.
+    """
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed: apt-get install wrk")
     workdir = Path(tempfile.mkdtemp(prefix="studyapp-load-"))
     progress("  preparing data (40,000 questions and cards, 3,000 quizzes)")
     info = prepare(url)
-    server = Server(url, workdir)
+    server = Server("bench.wsgi_bench:app", {"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+                                             "STUDYAPP_QUESTIONS_DIR": str(workdir)}, workdir)
+    reference = Server("bench.reference:app", {"REFERENCE_DATABASE_URL": reference_url}, workdir)
     try:
         cookie, token = session_for(server.base, "bench")
         visitor_cookie, visitor_token = session_for(server.base, None)
+        reader = reference_cookie(reference.base)
         rate_paths = workdir / "rate.txt"
         rate_paths.write_text("\n".join(f"/review/{info['first_card'] + n}/rate" for n in range(info["cards"])) + "\n")
         answer_paths = workdir / "answer.txt"
-        answer_paths.write_text("\n".join(f"/quiz/benchquiz{q:05d}/answer#{p}" for p in range(10) for q in range(info["quizzes"])) + "\n")
+        answer_paths.write_text("\n".join(f"/quiz/benchquiz{q:05d}/answer#{p}" for p in range(10)
+                                          for q in range(info["quizzes"] - 1)) + "\n")
+        create_paths = workdir / "create.txt"
+        create_paths.write_text("/create#\n" * 64)
         offset = [0]
         script = workdir / "sequence.lua"
         script.write_text(LUA_SEQUENCE)
-        scenarios = {
-            "bare route": lambda: wrk(f"{server.base}/_bare", seconds),
-            "review page": lambda: wrk(f"{server.base}/review", seconds, {"BENCH_COOKIE": cookie}),
+
+        def page(path: str, as_cookie: str) -> Callable[[], Figures]:
+            return lambda: wrk(f"{server.base}{path}", seconds, {"BENCH_COOKIE": as_cookie})
+
+        scenarios: dict[str, Callable[[], Figures]] = {
+            "bare route": lambda: wrk(f"{reference.base}/_bare", seconds),
+            "reference page": lambda: wrk(f"{reference.base}/", seconds, {"BENCH_COOKIE": reader}),
+            "reference POST": lambda: wrk(reference.base, seconds, {"BENCH_COOKIE": reader, "BENCH_BODY_PREFIX": "title=t&body=b"},
+                                          script, [str(create_paths), "2", "0"]),
+            **{name: page(path, cookie) for name, path in PAGES.items()},
+            **{name: page(path, visitor_cookie) for name, path in VISITOR_PAGES.items()},
             "rate a card (POST)": lambda: wrk(server.base, seconds, {"BENCH_COOKIE": cookie,
                                                                       "BENCH_BODY_PREFIX": f"csrf_token={token}&version=0&rating=3"},
                                               script, [str(rate_paths), "2", str(offset[0])]),
-            "quiz page": lambda: wrk(f"{server.base}/quiz/benchquiz00000", seconds, {"BENCH_COOKIE": visitor_cookie}),
             "answer a question (POST)": lambda: wrk(server.base, seconds, {
                 "BENCH_COOKIE": visitor_cookie, "BENCH_BODY_PREFIX": f"csrf_token={visitor_token}&response=1&position="},
                 script, [str(answer_paths), "2", str(offset[0])]),
         }
-        wrk(f"{server.base}/_bare", 2)  # warm up
-        wrk(f"{server.base}/review", 2, {"BENCH_COOKIE": cookie})
+        for warm in (f"{reference.base}/_bare", f"{server.base}/review"):
+            wrk(warm, 2, {"BENCH_COOKIE": cookie})
         results: dict[str, list[Figures]] = {name: [] for name in scenarios}
         for round_number in range(rounds):
             offset[0] = round_number * 4000  # every run rates cards and answers questions no run has touched
@@ -211,11 +247,15 @@ def run(url: str, seconds: float = 5, rounds: int = 3, progress=print) -> list[t
         engine.dispose()
         sent_ratings = sum(f.requests for f in results["rate a card (POST)"])
         sent_answers = sum(f.requests for f in results["answer a question (POST)"])
-        progress(f"  ratings recorded: {recorded:,} of {sent_ratings:,} sent; answers stored: {answered:,} of {sent_answers:,} sent")
+        progress(f"  ratings recorded: {recorded:,} of {sent_ratings:,} sent; answers stored: {answered - 10:,} of "
+                 f"{sent_answers:,} sent")
     finally:
         server.stop()
-    bare = median(results.pop("bare route"))
-    return [(name, median(figures), bare) for name, figures in results.items()]
+        reference.stop()
+    figures = {name: median(runs) for name, runs in results.items()}
+    bare, anchor, post = figures.pop("bare route"), figures.pop("reference page"), figures.pop("reference POST")
+    return [("reference page", anchor, bare), ("reference POST", post, bare),
+            *((name, found, post if "POST" in name else anchor) for name, found in figures.items())]
 
 
 def median(runs: list[Figures]) -> Figures:

@@ -39,12 +39,16 @@ def app_for(url: str, questions_dir: str | None = None):
                        "QUESTIONS_DIR": questions_dir or "questions", "SOURCE_TEXT": ""})
 
 
+# The pages whose cost could grow with a learner's cards (a quiz's pages read the quiz, not the cards).
+PAGES = ("/", "/decks", "/decks/bench", "/review", "/progress", "/cards", "/settings")
+
+
 def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
-    """Median seconds to serve the review and progress pages to these learners."""
+    """Median seconds to serve each page to these learners."""
     app = app_for(url)
     client = app.test_client()
     results = {}
-    for page in ("/review", "/progress"):
+    for page in PAGES:
         samples = []
         for learner in learners:
             with client.session_transaction() as session:
@@ -59,15 +63,14 @@ def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
     return results
 
 
-def scale(url_small: str, url_large: str, learners: int, progress=print, repeat: int = 7) -> dict[str, tuple[float, float]]:
-    """Review and progress pages on a large database against a 1,000-card one, same per-learner shape."""
-    progress("  small database: 10 learners, 1,000 cards, 5,000 review logs")
-    data.fill(db.make_engine(url_small), learners=10, questions=1000, cards_per_learner=100, logs_per_card=-1, progress=None)
-    progress(f"  large database: {learners:,} learners, {learners * 100:,} cards, {learners * 500:,} review logs")
-    data.fill(db.make_engine(url_large), learners=learners, questions=10_000, cards_per_learner=100, logs_per_card=-1,
-              progress=progress)
-    small = page_times(url_small, [1, 5, 9], repeat)
-    large = page_times(url_large, [1, learners // 2, learners], repeat)
+def scale(url: str, learners: int, heavy: int, progress=print, repeat: int = 7) -> dict[str, tuple[float, float]]:
+    """Each page for a learner with `heavy` cards against one with 100, in one database of `learners` more."""
+    progress(f"  database: {learners:,} learners of 100 cards ({learners * 100:,} cards, about {learners * 500:,} review logs) "
+             f"and one of {heavy:,} cards")
+    data.fill(db.make_engine(url), learners=learners, questions=max(heavy, 10_000), cards_per_learner=100, logs_per_card=-1,
+              progress=progress, heavy=heavy)
+    small = page_times(url, [1, learners // 2, learners], repeat)
+    large = page_times(url, [learners + 1], repeat)
     return {page: (large[page], small[page]) for page in small}
 
 
