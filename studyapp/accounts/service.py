@@ -25,12 +25,12 @@ class Throttled(InvalidInput):
 
 def find_signed_in(session: Session, learner_id: int, epoch: int) -> Learner | None:
     """The learner of a session cookie, unless signed out since; one statement, which also tells the session
-    the bank's newest sync (so the pages this request shows read the bank from memory)."""
-    row = session.execute(select(Learner, catalog.latest_sync_id_column()).where(Learner.id == learner_id)).first()
+    the bank's version (so the pages this request shows read the bank from memory)."""
+    row = session.execute(select(Learner, catalog.bank_version_column()).where(Learner.id == learner_id)).first()
     if row is None:
         return None
-    learner, sync_id = row
-    catalog.note_sync_id(session, sync_id)
+    learner, version = row
+    catalog.note_bank_version(session, version)
     return learner if learner.session_epoch == epoch else None
 
 

@@ -2,7 +2,7 @@
 
 The bank changes only at a sync, so each process keeps the synced bank in memory as frozen items,
 keyed by the sync that produced it. A request learns the newest sync id once (the sign-in check reads
-it with the learner row, see `latest_sync_id_column`), and pages then read decks and questions from
+it with the learner row, see `bank_version_column`), and pages then read decks and questions from
 memory; a sync by another worker, host or the CLI is seen on the next request.
 """
 
@@ -22,7 +22,7 @@ from studyapp.bank.items import Item
 from studyapp.errors import NotFound
 from studyapp.models import BankSync, Deck, Question
 
-SYNC_ID = "studyapp.bank_sync_id"  # Session.info key: the newest sync id this session has seen
+SYNC_ID = "studyapp.bank_version"  # Session.info key: the bank version this session has seen
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class DeckSummary:
 class Snapshot:
     """The bank as one sync left it: the live decks in order, and every question (retired too) by id."""
 
-    sync_id: int
+    version: int  # see bank_version_column
     decks: tuple[DeckSummary, ...]
     items: Mapping[int, Item]
     live: tuple[tuple[Item, ...], ...]  # per deck of `decks`, its live questions in key order
@@ -51,49 +51,54 @@ _snapshots: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDiction
 _building = threading.Lock()
 
 
-def latest_sync_id_column() -> ScalarSelect[int]:
-    """The newest applied sync's id, as a column to read along with another row (0 before the first)."""
-    return select(func.coalesce(func.max(BankSync.id), 0)).where(BankSync.is_ok.is_(True)).scalar_subquery()
+def bank_version_column() -> ScalarSelect[int]:
+    """The bank's version, as a column to read along with another row: the newest applied sync's id and how
+    many have applied, in one number (0 before the first). It changes whenever a sync commits, also when two
+    syncs commit in another order than they took their ids (the id is taken before a sync's slow part)."""
+    return (select(func.coalesce(func.max(BankSync.id), 0) + func.count() * 2**32)
+            .where(BankSync.is_ok.is_(True)).scalar_subquery())
 
 
-def note_sync_id(session: Session, sync_id: int) -> None:
-    """Tell the session the newest sync id, read along with something else (the sign-in check does)."""
-    session.info[SYNC_ID] = sync_id
+def note_bank_version(session: Session, version: int) -> None:
+    """Tell the session the bank's version, read along with something else (the sign-in check does)."""
+    session.info[SYNC_ID] = version
 
 
 def snapshot(session: Session) -> Snapshot:
     """The bank of the newest sync: from memory when this process already holds it, else read once."""
-    sync_id = session.info.get(SYNC_ID)
-    if sync_id is None:
-        sync_id = session.info[SYNC_ID] = session.scalar(select(latest_sync_id_column()))
+    version = session.info.get(SYNC_ID)
+    if version is None:
+        version = session.info[SYNC_ID] = session.scalar(select(bank_version_column()))
     engine = session.get_bind()
     held = _snapshots.get(engine)  # type: ignore[call-overload]
-    if held is not None and held.sync_id == sync_id:
+    if held is not None and held.version == version:
         return held
     with _building:
         held = _snapshots.get(engine)  # type: ignore[call-overload]
-        if held is None or held.sync_id != sync_id:
-            held = _snapshots[engine] = _read(session, sync_id)  # type: ignore[index]
+        if held is None or held.version != version:
+            held = _snapshots[engine] = _read(session, version)  # type: ignore[index]
     return held
 
 
-def _read(session: Session, sync_id: int) -> Snapshot:
+def _read(session: Session, version: int) -> Snapshot:
     decks = list(session.execute(select(Deck.id, Deck.key, Deck.title, Deck.description)
                                  .where(Deck.is_retired.is_(False)).order_by(Deck.position, Deck.key)))
     items: dict[int, Item] = {}
     live: dict[int, list[Item]] = {deck_id: [] for deck_id, *_ in decks}
-    rows = session.execute(select(Question.id, Question.deck_id, Question.data, Question.is_retired).order_by(Question.key))
-    for question_id, deck_id, data, retired in rows:
+    for question_id, deck_id, data, retired in session.execute(select(Question.id, Question.deck_id, Question.data,
+                                                                      Question.is_retired)):
         item = items[question_id] = Item.from_dict(data)
         if not retired and deck_id in live:
             live[deck_id].append(item)
+    for found in live.values():  # by key as Python orders it: the same quiz for a seed on every database
+        found.sort(key=lambda item: item.key)
     summaries = []
     for deck_id, key, title, description in decks:
         counts: dict[str, int] = {}
         for item in live[deck_id]:
             counts[item.category.value] = counts.get(item.category.value, 0) + 1
         summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts))
-    return Snapshot(sync_id, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks),
+    return Snapshot(version, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks),
                     tuple(deck_id for deck_id, *_ in decks))
 
 
@@ -121,4 +126,8 @@ def live_items(session: Session, deck_key: str | None = None, category: str | No
 
 def item(session: Session, question_id: int) -> Item:
     """The bank item of a question row (retired ones too)."""
-    return snapshot(session).items[question_id]
+    found = snapshot(session).items.get(question_id)
+    if found is None:  # a sync committed after this request read the bank's version: read it again
+        session.info.pop(SYNC_ID, None)
+        found = snapshot(session).items[question_id]
+    return found

@@ -101,7 +101,7 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         # Every learner's cards now match this sync: their own check at sign-in is one comparison.
         session.execute(update(Learner).values(cards_synced_to=done.id).execution_options(synchronize_session=False))
     session.commit()
-    session.info[catalog.SYNC_ID] = done.id  # pages this session shows next read the bank just applied
+    session.info.pop(catalog.SYNC_ID, None)  # pages this session shows next read the bank's version again
     return report
 
 

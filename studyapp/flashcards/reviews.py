@@ -383,5 +383,5 @@ def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict
     counts = {}
     for deck, deck_id in zip(bank.decks, bank.deck_ids, strict=True):
         count, due, mastered = studied.get(deck_id, (0, 0, 0))
-        counts[deck.key] = {"due": due, "new": deck.total - count, "mastered": mastered}
+        counts[deck.key] = {"due": due, "new": max(deck.total - count, 0), "mastered": mastered}
     return counts

@@ -71,7 +71,8 @@ def card_counts(session: Session, learner_id: int) -> dict[str, int]:
     # suspension index, not the (learner, reps) one, which would walk every new card
     learning, review, studied_count, suspended, suspended_new = row
     total = sum(deck.total for deck in catalog.snapshot(session).decks)
-    return {"new": total - studied_count - suspended_new, "learning": learning, "review": review, "suspended": suspended}
+    return {"new": max(total - studied_count - suspended_new, 0), "learning": learning, "review": review,
+            "suspended": suspended}
 
 
 def progress(session: Session, learner: Learner, now: datetime) -> Progress:

@@ -402,3 +402,18 @@ def test_the_card_list_comes_a_page_at_a_time(client: FlaskClient, auth: AuthAct
     assert shown == [moment.isoformat() for moment in due]  # in due order across the pages
     for url in ("/cards?page=3", "/cards?page=0", "/cards?page=x"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_card_action_on_a_later_page_returns_to_that_page(client: FlaskClient, auth: AuthActions,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from studyapp.flashcards import reviews
+
+    monkeypatch.setattr(reviews, "CARDS_PER_PAGE", 2)
+    auth.register("ada")
+    for _ in range(3):
+        card_id, version = shown_card(client.get("/review").text)
+        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": str(version)})
+    second = client.get("/cards?page=2").text
+    action = re.search(r'action="(/cards/\d+/suspend\?next=[^"]+)"', second).group(1).replace("&amp;", "&")
+    assert client.post(action).headers["Location"] == "/cards?page=2"
+    assert client.post(action.replace("page%3D2", "page%3D2%26x")).headers["Location"] != "/cards?page=2&x"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, request
 from flask import session as flask_session
 from flask_login import current_user
@@ -18,7 +20,8 @@ from studyapp.flashcards.views.review import REVERSIBLE, back
 
 bp = Blueprint("cards", __name__)
 bp.before_request(signed_in)
-CARD_PAGES = ("/cards", "/cards?leeches=1", "/cards?suspended=1", "/progress")  # where a card action may return to
+# Where a card action may return to: a card list (and its page) or the progress page.
+CARD_PAGES = re.compile(r"/cards(\?(leeches=1|suspended=1)(&page=\d{1,6})?|\?page=\d{1,6})?|/progress")
 MAX_PAGE = 10_000
 
 
@@ -40,7 +43,7 @@ def card_action(card_id: int, action: str) -> Response:
     else:
         card = reviews.set_suspended(session, current_user.id, card_id, action == "suspend")
     target = request.args.get("next")
-    if target in CARD_PAGES:
+    if target is not None and CARD_PAGES.fullmatch(target):
         flash(CARD_MESSAGES[action], "success")
         return redirect(target)
     if action in ("bury", "suspend"):  # the review screen shows this message with its reverse button
