@@ -134,6 +134,7 @@ class Card(Base):
         Index("ix_cards_learner_id_due", "learner_id", "due"),
         Index("ix_cards_learner_id_reps_id", "learner_id", "reps", "id"),
         Index("ix_cards_learner_id_is_suspended", "learner_id", "is_suspended"),  # the few suspended, without the new
+        Index("ix_cards_learner_id_state_reps", "learner_id", "state", "reps"),  # the few in learning, without the rest
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -55,8 +55,8 @@ def bank_version_column() -> ScalarSelect[int]:
     """The bank's version, as a column to read along with another row: the newest applied sync's id and how
     many have applied, in one number (0 before the first). It changes whenever a sync commits, also when two
     syncs commit in another order than they took their ids (the id is taken before a sync's slow part)."""
-    return (select(func.coalesce(func.max(BankSync.id), 0) + func.count() * 2**32)
-            .where(BankSync.is_ok.is_(True)).scalar_subquery())
+    syncs = cast(func.count(), BigInteger) * literal(2**32, BigInteger)
+    return select(func.coalesce(func.max(BankSync.id), 0) + syncs).where(BankSync.is_ok.is_(True)).scalar_subquery()
 
 
 def note_bank_version(session: Session, version: int) -> None:

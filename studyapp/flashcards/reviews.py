@@ -113,10 +113,10 @@ def not_buried(now: datetime) -> ColumnElement[bool]:
 
 
 def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
-    query = (select(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+    query = (select(Card).join(Question, Card.question_id == Question.id)
              .where(Card.learner_id == learner_id, Question.is_retired.is_(False), Card.is_suspended.is_(False),
                     not_buried(now)))
-    return query.where(Deck.key == deck_key) if deck_key else query
+    return query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key) if deck_key else query
 
 
 def _capped(query: Select, cap: int) -> ScalarSelect[int]:
@@ -138,7 +138,10 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
     end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
     live = _live_cards(learner.id, now, deck_key)
-    learning = live.where(Card.reps > 0, Card.state != State.REVIEW)
+    # Learning cards are few: found by the (learner, state, reps) index, their times compared as they are read
+    # (a condition on `due` would send SQLite down the (learner, due) index through every card due today).
+    learning = live.where(Card.state.in_([State.LEARNING, State.RELEARNING]), Card.reps > 0)
+    later = func.coalesce(Card.due, Card.due)  # `due`, but no index of it
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
     done = select(func.count()).select_from(ReviewLog).where(
@@ -147,14 +150,13 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     numbers = [
         done.where(ReviewLog.kind == "review").scalar_subquery(), done.where(ReviewLog.kind == "new").scalar_subquery(),
         _capped(reviews, learner.reviews_per_day), _capped(new, max(learner.new_per_day, 1)),
-        _capped(learning.where(Card.due < end), COUNT_CAP), _capped(learning.where(Card.due <= now), COUNT_CAP),
-        # min() of an expression, not of the column: SQLite would otherwise walk the (learner, due) index through
-        # every new card looking for a learning one; this way it reads the few learning cards by (learner, reps)
-        learning.with_only_columns(func.min(func.coalesce(Card.due, Card.due))).scalar_subquery(),
+        learning.with_only_columns(func.count().filter(later < end)).scalar_subquery(),
+        learning.with_only_columns(func.count().filter(later <= now)).scalar_subquery(),
+        learning.with_only_columns(func.min(later)).scalar_subquery(),
         _capped(live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)), COUNT_CAP),
     ]
     if with_card:  # the first card of each kind, and the question Undo would take back
-        numbers += [_first_id(learning.where(Card.due <= now), Card.due, Card.id), _first_id(reviews, Card.due, Card.id),
+        numbers += [_first_id(learning.where(later <= now), later, Card.id), _first_id(reviews, Card.due, Card.id),
                     _first_id(new, Card.id), _last_undoable_query(learner.id, Card.question_id)
                     .join(Card, Card.id == ReviewLog.card_id).scalar_subquery()]
     row = session.execute(select(*numbers)).one()
