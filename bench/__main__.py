@@ -98,11 +98,11 @@ def main() -> None:
                 rows.append((kind, "bank: sync with no change, files read again (s)", f"{figures['sync_nochange']:.2f}",
                              "", f"< {TARGETS['sync_s']}s {verdict(figures['sync_nochange'] < TARGETS['sync_s'])}"))
                 rows.append((kind, "bank: sync with no change, database part only (s)", f"{figures['sync_only']:.2f}", "", ""))
-    finally:
+    finally:  # what was measured is printed even when a later part fails
         shutil.rmtree(workdir, ignore_errors=True)
         if "postgresql" in kinds:
             drop_schemas()
-    print_table(rows)
+        print_table(rows)
 
 
 def load_rows(kind: str, name: str, found: load.Figures, anchor: load.Figures) -> list[tuple[str, str, str, str, str]]:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from bench import data
+from bench import reference as bench_reference
 from studyapp import db
 from studyapp.bank.items import Item
 from studyapp.models import NEW_CARD_DUE
@@ -198,6 +199,7 @@ def run(url: str, reference_url: str, seconds: float = 5, rounds: int = 3,
     info = prepare(url)
     server = Server("bench.wsgi_bench:app", {"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
                                              "STUDYAPP_QUESTIONS_DIR": str(workdir)}, workdir)
+    bench_reference.prepare(reference_url)
     reference = Server("bench.reference:app", {"REFERENCE_DATABASE_URL": reference_url}, workdir)
     try:
         cookie, token = session_for(server.base, "bench")

@@ -48,17 +48,23 @@ INDEX = """{% extends "base.html" %}
 {% endblock %}"""
 
 
-def create_app(url: str) -> Flask:
-    """The reference app on the database at `url` (its two tables made and filled if missing)."""
-    app = Flask(__name__)
-    app.config["SECRET_KEY"] = "reference-secret"
-    engine = sa.create_engine(url, pool_pre_ping=False)
+def prepare(url: str) -> None:
+    """Make the reference app's two tables at `url` and fill them: one user, ten posts (before any worker starts)."""
+    engine = sa.create_engine(url)
     metadata.create_all(engine)
     with engine.begin() as conn:
         if conn.scalar(sa.select(sa.func.count()).select_from(users)) == 0:
             conn.execute(users.insert(), [{"id": 1, "username": "reader", "password": "x"}])
             conn.execute(posts.insert(), [{"author_id": 1, "created": datetime(2026, 11, n, tzinfo=timezone.utc),
                                            "title": f"Post {n}", "body": f"The body of post {n}. " * 5} for n in range(1, 11)])
+    engine.dispose()
+
+
+def create_app(url: str) -> Flask:
+    """The reference app on the database at `url` (made by `prepare`)."""
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "reference-secret"
+    engine = sa.create_engine(url, pool_pre_ping=False)
     app.jinja_env.loader = jinja2.DictLoader({"base.html": BASE, "index.html": INDEX})
 
     @app.before_request

@@ -26,6 +26,7 @@ def test_the_reference_page_has_the_tutorials_shape(tmp_path) -> None:
 
     from bench import reference
 
+    reference.prepare(f"sqlite:///{tmp_path / 'reference.sqlite'}")
     app = reference.create_app(f"sqlite:///{tmp_path / 'reference.sqlite'}")
     client = app.test_client()
     client.get("/login")
