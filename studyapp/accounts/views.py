@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
 
 
 def _signed_in_first() -> None:
-    """Read the signed-in learner before anything else: that one statement also brings the bank's sync id."""
+    """Read the signed-in learner before anything else: that one statement also brings the bank's version."""
     if request.endpoint != "static":
         current_user._get_current_object()  # noqa: SLF001  (Flask-Login's proxy loads on first use)
 

@@ -1,9 +1,9 @@
 """Service: what the bank offers, read from the database once per sync (requests never read YAML).
 
 The bank changes only at a sync, so each process keeps the synced bank in memory as frozen items,
-keyed by the sync that produced it. A request learns the newest sync id once (the sign-in check reads
-it with the learner row, see `bank_version_column`), and pages then read decks and questions from
-memory; a sync by another worker, host or the CLI is seen on the next request.
+keyed by the bank's version (see `bank_version_column`). A request learns that version once (the
+sign-in check reads it with the learner row), and pages then read decks and questions from memory;
+a sync by another worker, host or the CLI is seen on the next request.
 """
 
 from __future__ import annotations

@@ -223,8 +223,9 @@ def rate(session: Session, learner: Learner, card_id: int, version: int, rating:
 
 
 def _last_undoable_query(learner_id: int, *columns: ColumnElement) -> Select:
-    return (select(*(columns or [ReviewLog])).select_from(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review",
-                                    ReviewLog.is_undone.is_(False))
+    """The learner's last rating that Undo would take back (its log row, or the given columns)."""
+    return (select(*(columns or [ReviewLog])).select_from(ReviewLog)
+            .where(ReviewLog.learner_id == learner_id, ReviewLog.origin == "review", ReviewLog.is_undone.is_(False))
             .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc()).limit(1))
 
 
@@ -235,12 +236,6 @@ def _last_undoable(session: Session, learner_id: int) -> ReviewLog | None:
 def can_undo(session: Session, learner_id: int) -> bool:
     """Whether the learner has a rating that Undo would take back."""
     return _last_undoable(session, learner_id) is not None
-
-
-def find_undoable_card(session: Session, learner_id: int) -> Card | None:
-    """The card whose rating Undo would take back, or None."""
-    log = _last_undoable(session, learner_id)
-    return get_card(session, learner_id, log.card_id) if log else None
 
 
 def undo_last(session: Session, learner: Learner, now: datetime) -> Card:

@@ -383,16 +383,21 @@ def test_settings_offer_only_real_timezones(client: FlaskClient, auth: AuthActio
     assert client.post("/settings", data={**good, "timezone": "UTC"}).status_code == 302
 
 
+def study_cards(client: FlaskClient, auth: AuthActions, count: int) -> None:
+    """Sign up ada and rate `count` cards Easy on the review screen, so the card list holds them."""
+    auth.register("ada")
+    for _ in range(count):
+        card_id, version = shown_card(client.get("/review").text)
+        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": str(version)})
+
+
 def test_the_card_list_comes_a_page_at_a_time(client: FlaskClient, auth: AuthActions, session: Session,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """A learner with many studied cards gets them 100 to a page (here 5), soonest due first, with links between."""
     from studyapp.flashcards import reviews
 
     monkeypatch.setattr(reviews, "CARDS_PER_PAGE", 5)
-    auth.register("ada")
-    for _ in range(7):
-        card_id, version = shown_card(client.get("/review").text)
-        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": str(version)})
+    study_cards(client, auth, 7)
     first, second = client.get("/cards").text, client.get("/cards?page=2").text
     assert first.count("<tr>") - 1 == 5 and 'rel="next" href="/cards?page=2"' in first and 'rel="prev"' not in first
     assert second.count("<tr>") - 1 == 2 and 'rel="prev" href="/cards?page=1"' in second and 'rel="next"' not in second
@@ -409,10 +414,7 @@ def test_a_card_action_on_a_later_page_returns_to_that_page(client: FlaskClient,
     from studyapp.flashcards import reviews
 
     monkeypatch.setattr(reviews, "CARDS_PER_PAGE", 2)
-    auth.register("ada")
-    for _ in range(3):
-        card_id, version = shown_card(client.get("/review").text)
-        client.post(f"/review/{card_id}/rate", data={"rating": "4", "version": str(version)})
+    study_cards(client, auth, 3)
     second = client.get("/cards?page=2").text
     action = re.search(r'action="(/cards/\d+/suspend\?next=[^"]+)"', second).group(1).replace("&amp;", "&")
     assert client.post(action).headers["Location"] == "/cards?page=2"
