@@ -11,13 +11,14 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, cast, func, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from studyapp.bank import distractors
 from studyapp.bank.items import Item
 from studyapp.errors import NotFound
 from studyapp.models import BankSync, Deck, Question
@@ -45,6 +46,7 @@ class Snapshot:
     items: Mapping[int, Item]
     live: tuple[tuple[Item, ...], ...]  # per deck of `decks`, its live questions in key order
     deck_ids: tuple[int, ...] = ()  # per deck of `decks`, its row id
+    derived: dict[str, object] = field(default_factory=dict, compare=False)  # made from the above once, see pool()
 
 
 _snapshots: weakref.WeakKeyDictionary[Engine, Snapshot] = weakref.WeakKeyDictionary()  # per database
@@ -122,6 +124,14 @@ def live_items(session: Session, deck_key: str | None = None, category: str | No
     if category is not None:
         chosen = [item for item in chosen if item.category.value == category]
     return sorted(chosen, key=lambda item: item.key) if deck_key is None else chosen
+
+
+def pool(session: Session) -> distractors.Pool:
+    """Every live item indexed for picking distractors, made once per bank version (not once per quiz)."""
+    derived = snapshot(session).derived
+    if "pool" not in derived:
+        derived["pool"] = distractors.Pool(live_items(session))
+    return derived["pool"]  # type: ignore[return-value]
 
 
 def item(session: Session, question_id: int) -> Item:

@@ -48,7 +48,7 @@ def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, n
     candidates = catalog.live_items(session, request.deck_key, request.category)
     if not candidates:
         raise InvalidInput("There are no questions for that deck and category yet.")
-    pool = catalog.live_items(session)
+    pool = catalog.pool(session)
     rng = random.Random(request.seed)
     questions = generate.build_quiz(candidates, pool, request.length, rng,
                                 with_order=request.category in (None, Category.DATE.value))
