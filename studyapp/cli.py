@@ -23,6 +23,7 @@ from studyapp.bank import files, watch
 from studyapp.bank.fileformat import DeckFile
 from studyapp.bank.items import Bank
 from studyapp.config import shipped
+from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
 
@@ -134,20 +135,31 @@ def schema_text() -> str:
 @click.option("--tag", help="Only questions with this tag.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "apkg"]), default="csv", show_default=True)
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - is standard output (CSV only).")
+@click.option("--learner", "username", help="That learner's cards (studied or suspended); an .apkg carries their "
+              "schedules, review log and settings.")
 @with_appcontext
-def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt: str, output: str) -> None:
+def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt: str, output: str,
+                username: str | None) -> None:
     """Write decks as Anki notes: a CSV for File > Import, or an .apkg package."""
     session = get_session()
     chosen = anki.ExportFilter(deck_key, category, tag)
+    learner = accounts.find_learner(session, username) if username else None
+    if username and learner is None:
+        raise click.ClickException(f"There is no learner called '{username}'.")
     try:
         anki.check_filter(session, chosen)
     except StudyError as error:
         raise click.ClickException(str(error)) from None
-    notes = anki.notes_for_export(session, chosen)
+    now = utcnow()
+    notes = anki.notes_for_export(session, chosen, learner.id if learner else None, now)
     if fmt == "apkg":
         if output == "-":
             raise click.UsageError("an .apkg is a binary file: give -o FILE.apkg")
-        count = formats.write_apkg(notes, Path(output))
+        if learner is None:
+            count = formats.write_apkg(notes, Path(output), now.timestamp())
+        else:
+            shown, package = anki.learner_package(session, learner, chosen, now)
+            count = formats.write_apkg(shown, Path(output), now.timestamp(), package)
     else:  # "-" is standard output; a file is written whole or not at all
         with click.open_file(output, "w", encoding="utf-8", atomic=True) as handle:
             count = formats.write_csv(notes, handle)

@@ -6,8 +6,15 @@ so importing a newer export updates the notes a learner already has.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
@@ -15,6 +22,8 @@ from pathlib import Path
 
 import genanki
 
+from studyapp.anki import progress as anki_progress
+from studyapp.anki.progress import PackageProgress, Preset
 from studyapp.bank.items import Item, Kind
 
 ROOT_DECK = "studyapp"
@@ -141,12 +150,17 @@ class _StampedNote(genanki.Note):  # type: ignore[misc]
         return super().write_to_db(cursor, self.changed_at if self.changed_at is not None else timestamp, deck_id, id_gen)
 
 
-def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float | None = None) -> int:
+def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float,
+               progress: PackageProgress | None = None) -> int:
     """Write an .apkg with the same GUIDs as the CSV and its own note type; returns the note count.
 
     Anki updates a note from a package only when the package's copy is newer: each note carries the time
     its question last changed (`changed_at`), so a re-import updates just the edited notes; a note without
-    one gets `timestamp` (default now).
+    one gets `timestamp` (the export's time; ids of new notes and cards count up from it).
+
+    With `progress` (a learner's package), the studied cards carry their schedule, FSRS memory state and
+    review log, and the decks use a preset with the learner's settings: genanki writes the notes, cards and
+    decks of Anki's schema-11 collection, then the columns and rows genanki leaves out are filled in.
     """
     decks: dict[str, genanki.Deck] = {}
     count = 0
@@ -158,5 +172,66 @@ def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float | None = 
         deck.add_note(_StampedNote(note.changed_at, model=APKG_MODEL, fields=[note.front, note.back], tags=list(note.tags),
                                    guid=note.guid))
         count += 1
-    genanki.Package(list(decks.values()) or [genanki.Deck(APKG_DECK_BASE, ROOT_DECK)]).write_to_file(str(path), timestamp)
+    package = genanki.Package(list(decks.values()) or [genanki.Deck(APKG_DECK_BASE, ROOT_DECK)])
+    stamp = timestamp
+    handle, collection = tempfile.mkstemp(suffix=".anki2")
+    os.close(handle)
+    partial = path.with_name(f".{path.name}.partial")  # the package appears whole or not at all
+    try:
+        with contextlib.closing(sqlite3.connect(collection)) as connection, connection:
+            cursor = connection.cursor()
+            package.write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
+            if progress is not None:
+                _write_progress(cursor, progress, int(stamp))
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(collection, "collection.anki2")
+            archive.writestr("media", "{}")
+        os.replace(partial, path)
+    finally:
+        os.unlink(collection)
+        partial.unlink(missing_ok=True)
     return count
+
+
+def _write_progress(cursor: sqlite3.Cursor, progress: PackageProgress, stamp: int) -> None:
+    """Fill in what genanki leaves out of a learner's collection: the calendar, schedules, review log, preset."""
+    conf = json.loads(cursor.execute("SELECT conf FROM col").fetchone()[0])
+    # schedVer 2 keeps Anki from upgrading a "version 1" package on import (which renumbers learning ratings);
+    # the first day and its offset make day numbers plain dates: see anki.progress.
+    conf.update(schedVer=2, rollover=progress.timing.day_starts_hour, creationOffset=0)
+    preset = progress.preset
+    decks = json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0])
+    for deck in decks.values():
+        deck["conf"] = preset.id
+    dconf = json.loads(cursor.execute("SELECT dconf FROM col").fetchone()[0])
+    dconf[str(preset.id)] = preset_json(preset, stamp)
+    cursor.execute("UPDATE col SET crt = ?, conf = ?, decks = ?, dconf = ?",
+                   (anki_progress.PACKAGE_CRT, json.dumps(conf), json.dumps(decks), json.dumps(dconf)))
+    cards = dict(cursor.execute("SELECT notes.guid, cards.id FROM cards JOIN notes ON notes.id = cards.nid"))
+    for guid, (card, reviews) in progress.cards.items():
+        card_id = cards.get(guid)
+        if card_id is None:
+            continue
+        cursor.execute("UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?,"
+                       " left = ?, data = ? WHERE id = ?",
+                       (card.type, card.queue, card.due, card.ivl, card.factor, card.reps, card.lapses, card.left,
+                        card.data, card_id))
+        cursor.executemany("INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+                           [(row.id, card_id, row.ease, row.ivl, row.last_ivl, row.factor, row.time, row.type)
+                            for row in reviews])
+
+
+def preset_json(preset: Preset, stamp: int) -> dict[str, object]:
+    """The deck preset in Anki's schema-11 form (every key its parser requires), with FSRS-6's 21 parameters."""
+    return {
+        "id": preset.id, "name": preset.name, "mod": stamp, "usn": -1, "maxTaken": 60, "autoplay": True, "timer": 0,
+        "replayq": True, "dyn": False,
+        "new": {"bury": False, "delays": anki_progress.minutes(preset.learning_steps), "initialFactor": 2500,
+                "ints": [1, 4, 0], "order": 1, "perDay": preset.new_per_day, "separate": True},
+        "rev": {"bury": False, "ease4": 1.3, "fuzz": 0.05, "ivlFct": 1, "maxIvl": preset.maximum_interval_days,
+                "minSpace": 1, "perDay": preset.reviews_per_day, "hardFactor": 1.2},
+        "lapse": {"delays": anki_progress.minutes(preset.relearning_steps), "leechAction": 0 if preset.suspend_leeches else 1,
+                  "leechFails": 8, "minInt": 1, "mult": 0},
+        "desiredRetention": preset.desired_retention,
+        "fsrsParams6": list(preset.parameters),
+    }

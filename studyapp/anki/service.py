@@ -6,15 +6,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from studyapp.anki import formats
+from studyapp.anki import progress as anki_progress
+from studyapp.anki.progress import CardProgress, PackageProgress, Preset, Review, Timing
 from studyapp.bank import catalog
 from studyapp.bank.items import Category, Item
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews
-from studyapp.models import Card, Deck, Question
+from studyapp.flashcards.scheduler import CardState
+from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+
+PRESET_BASE = 1_930_070_400_000  # + the learner's id: the preset a learner's package brings (Anki adds a new id only)
 
 
 @dataclass(frozen=True)
@@ -36,14 +41,9 @@ def check_filter(session: Session, chosen: ExportFilter) -> None:
         raise InvalidInput(f"Unknown category '{chosen.category}'.")
 
 
-def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | None = None,
-                     now: datetime | None = None) -> Iterator[formats.AnkiNote]:
-    """The bank's notes (or, with learner_id, the notes of that learner's card list), streamed in bank order.
-
-    A learner's notes are those of the cards reviews.list_cards shows: studied or suspended, never the
-    untouched new cards that ensure_cards creates for the whole bank.
-    """
-    query = (select(Question.data, Deck.title, Question.updated_at).join(Deck)
+def _export_query(chosen: ExportFilter, learner_id: int | None, now: datetime | None, *columns: object) -> Select:
+    """The rows of an export: each note's question, deck title and time of change, and any extra columns."""
+    query = (select(Question.data, Deck.title, Question.updated_at, *columns).join(Deck)
              .where(Question.is_retired.is_(False), Deck.is_retired.is_(False))
              .order_by(Deck.position, Question.id))
     if chosen.deck_key is not None:
@@ -57,6 +57,55 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
             query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), reviews.not_buried(now))
         if chosen.leeches_only:
             query = query.where(Card.is_leech.is_(True))
-    for data, title, changed in session.execute(query.execution_options(yield_per=1000)):
+    return query.execution_options(yield_per=1000)
+
+
+def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | None = None,
+                     now: datetime | None = None) -> Iterator[formats.AnkiNote]:
+    """The bank's notes (or, with learner_id, the notes of that learner's card list), streamed in bank order.
+
+    A learner's notes are those of the cards reviews.list_cards shows: studied or suspended, never the
+    untouched new cards that ensure_cards creates for the whole bank.
+    """
+    for data, title, changed in session.execute(_export_query(chosen, learner_id, now)):
         if chosen.tag is None or chosen.tag in data.get("tags", ()):
             yield formats.note_for(Item.from_dict(data), title, changed.timestamp())
+
+
+def learner_package(session: Session, learner: Learner, chosen: ExportFilter,
+                    now: datetime) -> tuple[list[formats.AnkiNote], PackageProgress]:
+    """The notes of the learner's card list and, for each, what Anki needs to go on where the app left off:
+    the card's schedule and memory state, its whole review log (undone ratings left out) and the learner's preset."""
+    settings = reviews.settings_of(learner, fuzz=False)
+    timing = Timing(learner.timezone, learner.day_starts_hour)
+    preset = Preset(PRESET_BASE + learner.id, f"studyapp: {learner.username}", settings.desired_retention,
+                    settings.learning_steps, settings.relearning_steps, settings.maximum_interval_days,
+                    learner.new_per_day, learner.reviews_per_day, learner.suspend_leeches,
+                    tuple(round(value, 6) for value in settings.parameters))
+    package = PackageProgress(timing, preset)
+    notes, cards = [], {}
+    for data, title, changed, card in session.execute(_export_query(chosen, learner.id, now, Card)):
+        if chosen.tag is None or chosen.tag in data.get("tags", ()):
+            note = formats.note_for(Item.from_dict(data), title, changed.timestamp())
+            notes.append(note)
+            cards[card.id] = (note.guid, card)
+    history: dict[int, list[Review]] = {}
+    logs = (select(ReviewLog).where(ReviewLog.learner_id == learner.id, ReviewLog.is_undone.is_(False))
+            .order_by(ReviewLog.reviewed_at, ReviewLog.id).execution_options(yield_per=2000))
+    for log in session.scalars(logs):
+        if log.card_id in cards:
+            history.setdefault(log.card_id, []).append(_review(log))
+    taken: set[int] = set()
+    for card_id, (guid, card) in cards.items():
+        shown = CardProgress(reviews.state_of(card), card.is_suspended, card.buried_until, tuple(history.get(card_id, ())))
+        columns = anki_progress.card_columns(shown, now, preset, timing)
+        if columns is not None:
+            package.cards[guid] = (columns, anki_progress.revlog(shown.reviews, timing, taken))
+    return notes, package
+
+
+def _review(log: ReviewLog) -> Review:
+    before, after = (CardState.from_dict({name: value for name, value in snapshot.items()
+                                          if name not in ("is_leech", "is_suspended")})
+                     for snapshot in (log.state_before, log.state_after))
+    return Review(log.rating, log.reviewed_at, log.duration_ms, log.kind, before, after)

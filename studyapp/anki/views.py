@@ -16,6 +16,7 @@ from wtforms.validators import Optional, Regexp
 
 from studyapp.anki import formats
 from studyapp.anki import service as anki
+from studyapp.anki.progress import PackageProgress
 from studyapp.anki.service import ExportFilter
 from studyapp.bank.items import CATEGORY_CHOICES
 from studyapp.current import utcnow
@@ -47,6 +48,7 @@ def read_filter(deck_key: str | None = None) -> ExportFilter:
 
 
 NoteSource = Callable[[Session], Iterator[formats.AnkiNote]]
+PackageSource = Callable[[Session], tuple[list[formats.AnkiNote], PackageProgress]]
 
 
 def _stream(notes: NoteSource, session: Session) -> Iterator[str]:
@@ -60,8 +62,9 @@ def _stream(notes: NoteSource, session: Session) -> Iterator[str]:
         session.close()
 
 
-def download(notes: NoteSource, fmt: str, name: str) -> Response:
-    """A CSV (streamed) or .apkg attachment of the notes `notes(session)` yields."""
+def download(notes: NoteSource, fmt: str, name: str, progress: PackageSource | None = None) -> Response:
+    """A CSV (streamed) or .apkg attachment of the notes `notes(session)` yields; a learner's .apkg also
+    carries what `progress(session)` gives (the notes and their schedules)."""
     if fmt == "csv":
         response = Response(_stream(notes, new_session()), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -69,7 +72,11 @@ def download(notes: NoteSource, fmt: str, name: str) -> Response:
     handle, path = tempfile.mkstemp(suffix=".apkg")
     os.close(handle)
     try:
-        formats.write_apkg(notes(get_session()), Path(path))
+        if progress is None:
+            formats.write_apkg(notes(get_session()), Path(path), utcnow().timestamp())
+        else:
+            notes_of, package = progress(get_session())
+            formats.write_apkg(notes_of, Path(path), utcnow().timestamp(), package)
         stream = open(path, "rb")  # noqa: SIM115 - closed by the server with the response
     finally:
         os.unlink(path)  # the open stream keeps the data until it is closed
@@ -88,8 +95,11 @@ def decks(fmt: str, key: str | None = None) -> Response:
 @bp.get("/cards/export.<any(csv, apkg):fmt>")
 @login_required
 def my_cards(fmt: str) -> Response:
-    """The learner's own cards as Anki notes, filtered by deck, category, tag, due or leeches."""
+    """The learner's own cards as Anki notes, filtered by deck, category, tag, due or leeches; the .apkg carries
+    each card's schedule, memory state and review log, and a preset with the learner's settings."""
     chosen = read_filter()
     anki.check_filter(get_session(), chosen)
-    learner_id, now = current_user.id, utcnow()
-    return download(lambda s: anki.notes_for_export(s, chosen, learner_id, now), fmt, "studyapp-my-cards")
+    learner, now = current_user._get_current_object(), utcnow()  # the proxy is gone by the time a stream is read
+    learner_id = learner.id
+    return download(lambda s: anki.notes_for_export(s, chosen, learner_id, now), fmt, "studyapp-my-cards",
+                    lambda s: anki.learner_package(s, learner, chosen, now))

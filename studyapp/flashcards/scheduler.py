@@ -13,6 +13,7 @@ from enum import IntEnum
 from zoneinfo import ZoneInfo, available_timezones
 
 import fsrs
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 LEECH_LAPSES = 8
 _STEP = re.compile(r"^(\d+)([smhd])$")
@@ -49,6 +50,7 @@ class Settings:
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval_days: int = 36500
     enable_fuzzing: bool = True
+    parameters: tuple[float, ...] = tuple(DEFAULT_PARAMETERS)  # FSRS-6's 21 weights: the defaults, or fitted to the learner
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
     """An fsrs Scheduler for these settings."""
     return fsrs.Scheduler(
+        parameters=settings.parameters,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,

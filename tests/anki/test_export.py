@@ -133,7 +133,7 @@ def test_in_german_the_csv_takes_the_current_note_type_and_the_apkg_its_own(tmp_
         collection = collection_module.Collection(str(tmp_path / "other.anki2"))
         try:
             collection.set_config("curModel", collection.models.by_name("Einfach (und die umgekehrte Richtung)")["id"])
-            formats.write_apkg([formats.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "t.apkg")
+            formats.write_apkg([formats.note_for(i, "Tricky") for i in TRICKY.items], tmp_path / "t.apkg", NOW.timestamp())
             apkg_log = import_apkg(collection, tmp_path / "t.apkg").log
             assert (len(apkg_log.new), collection.card_count()) == (5, 5)
             assert {collection.get_note(n).note_type()["name"] for n in collection.find_notes("")} == {"studyapp Basic"}
