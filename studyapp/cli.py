@@ -26,6 +26,7 @@ from studyapp.config import shipped
 from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import BankError, StudyError
+from studyapp.flashcards import fitting
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
 database = AppGroup("db", help="Create and migrate the database.")
@@ -165,6 +166,25 @@ def export_anki(deck_key: str | None, category: str | None, tag: str | None, fmt
             count = formats.write_csv(notes, handle)
     if output != "-":
         click.echo(f"Wrote {count} notes to {output}", err=True)
+
+
+@users.command("fit")
+@click.argument("username")
+@with_appcontext
+def fit_parameters(username: str) -> None:
+    """Fit a learner's FSRS parameters to their reviews now, as the button in Settings does."""
+    session = get_session()
+    learner = accounts.find_learner(session, username)
+    if learner is None:
+        raise click.ClickException(f"There is no learner called '{username}'.")
+    fit = fitting.start(session, learner, utcnow(), "command")
+    if fit is None:
+        raise click.ClickException(f"A fit of {username}'s parameters is already under way.")
+    done = fitting.run(session, fit.id, utcnow, progress=lambda stage: click.echo(f"{fitting.STAGES[stage]}...", err=True))
+    click.echo(done.message)
+    if done.log_loss_before is not None:
+        click.echo(f"On {done.reviews} reviews: log loss {done.log_loss_before:.4f} -> {done.log_loss_after:.4f}, "
+                   f"RMSE(bins) {done.rmse_before:.2%} -> {done.rmse_after:.2%}")
 
 
 @users.command("make-instructor")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -35,6 +35,11 @@ class Learner(UserMixin, Base):
     day_starts_hour: Mapped[int] = mapped_column(default=4)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     suspend_leeches: Mapped[bool] = mapped_column(default=False)
+    # FSRS parameters fitted to the learner's own reviews (None: fsrs's defaults); never shown to instructors
+    fsrs_parameters: Mapped[list | None]
+    fitted_at_reviews: Mapped[int] = mapped_column(default=0, server_default="0")  # review count at the last fit
+    fit_checked_on: Mapped[date | None] = mapped_column(Date)  # study day a rating last checked for an automatic fit
+    fit_started_at: Mapped[datetime | None]  # a fit under way since then (a claim: one fit per learner at a time)
 
     def get_id(self) -> str:
         """Flask-Login's id for the session cookie: the learner and the current session epoch."""
@@ -191,6 +196,28 @@ class BankSync(Base):
     is_ok: Mapped[bool]
     summary: Mapped[str] = mapped_column(Text)
     report: Mapped[dict]
+
+
+class ParameterFit(Base):
+    """One fitting of a learner's FSRS parameters: how far it got and what it found."""
+
+    __tablename__ = "parameter_fits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    trigger: Mapped[str] = mapped_column(String(12))  # button | automatic | command
+    stage: Mapped[str] = mapped_column(String(12))  # reading | fitting | comparing | done
+    outcome: Mapped[str | None] = mapped_column(String(12))  # replaced | kept | too-few | failed
+    reviews: Mapped[int] = mapped_column(default=0)
+    items: Mapped[int] = mapped_column(default=0)
+    log_loss_before: Mapped[float | None] = mapped_column(Float)
+    log_loss_after: Mapped[float | None] = mapped_column(Float)
+    rmse_before: Mapped[float | None] = mapped_column(Float)
+    rmse_after: Mapped[float | None] = mapped_column(Float)
+    parameters: Mapped[list | None]  # what the fit found (kept or not)
+    message: Mapped[str] = mapped_column(Text, default="")
 
 
 class LoginThrottle(Base):

@@ -14,7 +14,7 @@ SHARED = {"config", "db", "models", "errors", "current"}  # below every feature
 APP = {"", "cli", "__main__"}  # the factory and the command line: above every feature
 CORES = ["bank.yamltext", "bank.fileformat", "bank.items", "bank.dates", "bank.spelling", "bank.distractors",
          "bank.load", "bank.lint", "quizzes.generate", "quizzes.grading", "quizzes.question", "flashcards.scheduler",
-         "flashcards.charts", "anki.formats", "accounts.datafile"]
+         "flashcards.charts", "flashcards.optimizer", "anki.formats", "anki.progress", "accounts.datafile"]
 MAX_VIEW_LINES = 25
 
 

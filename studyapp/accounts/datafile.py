@@ -11,6 +11,7 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Literal
 
+from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -29,7 +30,7 @@ from studyapp.quizzes.question import QuizQuestion
 
 FORMAT = "studyapp-learner-data"
 SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",
-            "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches")
+            "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches", "fsrs_parameters")
 TEXT_MAX = 10_000  # a Text column has no limit of its own; no answer, feedback or prompt comes near this
 MAX_DEPTH = 20  # the deepest real value (quizzes.0.items.0.payload.options.0) is 7 levels down
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -98,6 +99,16 @@ class SettingsData(_Model):
     day_starts_hour: int = Field(ge=0, le=23)
     timezone: str = Field(max_length=64)
     suspend_leeches: bool
+    # fitted to the learner's reviews; absent or null: FSRS's defaults (files from before fitting have none)
+    fsrs_parameters: list[float] | None = Field(default=None, min_length=21, max_length=21)
+
+    @model_validator(mode="after")
+    def _parameters_in_bounds(self) -> SettingsData:
+        for index, value in enumerate(self.fsrs_parameters or ()):
+            low, high = LOWER_BOUNDS_PARAMETERS[index], UPPER_BOUNDS_PARAMETERS[index]
+            if not low <= value <= high:
+                raise ValueError(f"fsrs_parameters.{index} is {value}, outside FSRS's bounds ({low} to {high})")
+        return self
 
 
 class SnapshotData(_Model):

@@ -20,6 +20,10 @@ class RateForm(FlaskForm):
     shown_at = IntegerField(validators=[Optional(), NumberRange(0, 2**53)])
 
 
+class FitForm(FlaskForm):
+    """Fit (or reset) the learner's FSRS parameters: nothing but the CSRF token."""
+
+
 class ZoneMenu(widgets.Select):
     """WTForms' select, with its 400-odd options rendered once per process (escaping each on every request took
     most of the settings page's time)."""

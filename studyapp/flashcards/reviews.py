@@ -69,6 +69,7 @@ def settings_of(learner: Learner, fuzz: bool = True) -> scheduler.Settings:
         relearning_steps=scheduler.parse_steps(learner.relearning_steps),
         maximum_interval_days=learner.maximum_interval_days,
         enable_fuzzing=fuzz,
+        parameters=tuple(learner.fsrs_parameters or scheduler.DEFAULT_PARAMETERS),
     )
 
 

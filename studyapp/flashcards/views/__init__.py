@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, current_app
+from flask import Flask, current_app, flash
 from flask_login import current_user, login_required
 
 from studyapp.current import utcnow
-from studyapp.flashcards import reviews, scheduler
+from studyapp.db import get_session, new_session
+from studyapp.flashcards import fitting, reviews, scheduler
+from studyapp.models import ParameterFit
+
+_fits: dict[int, threading.Thread] = {}  # fit id -> the thread running it in this process
 
 
 @login_required
@@ -20,6 +25,43 @@ def signed_in() -> None:
 def learner_settings() -> scheduler.Settings:
     """The signed-in learner's scheduling settings."""
     return reviews.settings_of(current_user, fuzz=current_app.config["FSRS_FUZZ"])
+
+
+def start_fit(trigger: str) -> ParameterFit | None:
+    """Start fitting the signed-in learner's parameters off the request: a thread with a session of its own.
+
+    None when a fit of theirs is already under way (in this process or another).
+    """
+    fit = fitting.start(get_session(), current_user, utcnow(), trigger)
+    if fit is None:
+        return None
+    app, fit_id = current_app._get_current_object(), fit.id
+
+    def work() -> None:
+        with app.app_context():
+            session = new_session()
+            try:
+                fitting.run(session, fit_id, utcnow)
+            finally:
+                session.close()
+                _fits.pop(fit_id, None)
+
+    _fits[fit_id] = threading.Thread(target=work, name=f"fsrs-fit-{fit_id}", daemon=True)
+    _fits[fit_id].start()
+    return fit
+
+
+def fit_when_due(now: datetime) -> None:
+    """After a rating: at the learner's first of the study day, start the automatic fit when it is due."""
+    if fitting.automatic_fit_due(get_session(), current_user, now) and start_fit("automatic"):
+        flash("You now have enough reviews for FSRS to learn how you remember: your parameters are being fitted "
+              "(see Settings).", "info")
+
+
+def wait_for_fits(timeout: float = 60) -> None:
+    """Wait for every fit this process started (tests; a server that stops)."""
+    for thread in list(_fits.values()):
+        thread.join(timeout)
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews, scheduler
 from studyapp.flashcards.forms import RateForm
 from studyapp.flashcards.scheduler import Rating
-from studyapp.flashcards.views import learner_settings, signed_in
+from studyapp.flashcards.views import fit_when_due, learner_settings, signed_in
 
 bp = Blueprint("review", __name__)
 bp.before_request(signed_in)
@@ -74,9 +74,11 @@ def rate(card_id: int) -> Response:
         duration = max(0, min(int(now.timestamp() * 1000) - form.shown_at.data, MAX_DURATION_MS))
     result = reviews.rate(get_session(), current_user, card_id, form.version.data, Rating(form.rating.data), now,
                           learner_settings(), duration)
-    if not result.recorded:
+    if result.recorded:
+        fit_when_due(now)
+    else:
         flash("That card was already rated; the rating was not counted twice.", "info")
-    elif result.became_leech:
+    if result.became_leech:
         suspended = " and suspended" if result.card.is_suspended else ""
         flash(f"This card has lapsed {scheduler.LEECH_LAPSES} times: it is now marked as a leech{suspended}. "
               "Consider rewording it for yourself or studying its source sentence.", "error")

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from studyapp.db import get_session
-from studyapp.flashcards import reviews, scheduler
-from studyapp.flashcards.forms import SettingsForm
-from studyapp.flashcards.views import signed_in
+from studyapp.flashcards import fitting, optimizer, reviews, scheduler
+from studyapp.flashcards.forms import FitForm, SettingsForm
+from studyapp.flashcards.views import signed_in, start_fit
 
 bp = Blueprint("settings", __name__)
 bp.before_request(signed_in)
@@ -31,4 +31,23 @@ def edit() -> str | Response:
         reviews.save_settings(get_session(), current_user, {field.name: field.data for field in form if field.name in reviews.SETTINGS})
         flash("Settings saved.", "success")
         return redirect(url_for("settings.edit"))
-    return render_template("flashcards/settings.html", form=form), 400 if form.errors else 200
+    fit = fitting.latest(get_session(), current_user.id)
+    return render_template("flashcards/settings.html", form=form, fit=fit, fit_form=FitForm(), stages=fitting.STAGES,
+                           defaults=scheduler.DEFAULT_PARAMETERS, minimum=optimizer.MIN_REVIEWS), 400 if form.errors else 200
+
+
+@bp.post("/settings/fit")
+def fit() -> Response:
+    """Fit the learner's FSRS parameters to their reviews now (off the request; Settings shows how it goes)."""
+    if FitForm().validate_on_submit() and start_fit("button") is None:
+        flash("A fit of your parameters is already under way.", "info")
+    return redirect(url_for("settings.edit", _anchor="fsrs-heading"))
+
+
+@bp.post("/settings/reset-parameters")
+def reset_parameters() -> Response:
+    """Go back to FSRS's default parameters."""
+    if FitForm().validate_on_submit():
+        fitting.reset(get_session(), current_user)
+        flash("Your schedule uses FSRS's default parameters again.", "success")
+    return redirect(url_for("settings.edit", _anchor="fsrs-heading"))
