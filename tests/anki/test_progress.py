@@ -85,13 +85,19 @@ def curated_app(app: Flask) -> Flask:
     return app
 
 
-@pytest.mark.parametrize(("zone", "hour", "steps"), [("Asia/Seoul", 4, "1m 10m"), ("America/New_York", 0, "10m 1d")])
-def test_anki_goes_on_where_the_app_left_off(curated_app: Flask, tmp_path: Path, zone: str, hour: int, steps: str) -> None:
+FITTED = (0.3, 1.1, 3.2, 9.5, *scheduler.DEFAULT_PARAMETERS[4:])  # as a fit might leave them
+
+
+@pytest.mark.parametrize(("zone", "hour", "steps", "parameters"),
+                         [("Asia/Seoul", 4, "1m 10m", None), ("America/New_York", 0, "10m 1d", FITTED)])
+def test_anki_goes_on_where_the_app_left_off(curated_app: Flask, tmp_path: Path, zone: str, hour: int, steps: str,
+                                             parameters: tuple[float, ...] | None) -> None:
     end = datetime.now(timezone.utc).replace(microsecond=0)
     with curated_app.app_context():
         session = db.get_session()
         learner = add_learner(session, "mover", end - timedelta(days=DAYS + 1), timezone=zone, day_starts_hour=hour,
-                              learning_steps=steps, desired_retention=0.87, new_per_day=15, reviews_per_day=150)
+                              learning_steps=steps, desired_retention=0.87, new_per_day=15, reviews_per_day=150,
+                              fsrs_parameters=list(parameters) if parameters else None)
         studied = study(session, learner, end, seed=len(zone))
         logs = session.query(ReviewLog).filter_by(learner_id=learner.id, is_undone=False).count()
         assert logs >= 200
@@ -140,7 +146,7 @@ def test_anki_goes_on_where_the_app_left_off(curated_app: Flask, tmp_path: Path,
         assert {(State.REVIEW, 2), (State.REVIEW, -1), (State.REVIEW, -3), (State.RELEARNING, 1)} <= kinds
         assert good_checked >= 3
         preset = anki_side["preset"]
-        assert preset["params"] == pytest.approx(list(plain.parameters), abs=1e-5)
+        assert preset["params"] == pytest.approx(list(parameters or scheduler.DEFAULT_PARAMETERS), abs=1e-5)
         assert preset["desired_retention"] == pytest.approx(0.87)
         assert preset["learning_steps"] == [step / timedelta(minutes=1) for step in plain.learning_steps]
         assert (preset["new_per_day"], preset["reviews_per_day"]) == (15, 150)
