@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -36,7 +36,7 @@ class Learner(UserMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     suspend_leeches: Mapped[bool] = mapped_column(default=False)
     # FSRS parameters fitted to the learner's own reviews (None: fsrs's defaults); never shown to instructors
-    fsrs_parameters: Mapped[list | None]
+    fsrs_parameters: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     fitted_at_reviews: Mapped[int] = mapped_column(default=0, server_default="0")  # review count at the last fit
     fit_checked_on: Mapped[date | None] = mapped_column(Date)  # study day a rating last checked for an automatic fit
     fit_started_at: Mapped[datetime | None]  # a fit under way since then (a claim: one fit per learner at a time)
@@ -216,7 +216,7 @@ class ParameterFit(Base):
     log_loss_after: Mapped[float | None] = mapped_column(Float)
     rmse_before: Mapped[float | None] = mapped_column(Float)
     rmse_after: Mapped[float | None] = mapped_column(Float)
-    parameters: Mapped[list | None]  # what the fit found (kept or not)
+    parameters: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # what the fit found (kept or not)
     message: Mapped[str] = mapped_column(Text, default="")
 
 

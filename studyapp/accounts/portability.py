@@ -130,8 +130,9 @@ def import_data(session: Session, learner: Learner, raw: object, now: datetime, 
 
 def _merge(session: Session, learner: Learner, data: LearnerData, take_settings: bool) -> ImportReport:
     if take_settings:
-        for name in SETTINGS:
-            setattr(learner, name, getattr(data.settings, name))
+        for name in SETTINGS:  # a file from before fitting has no parameters: they stay as they are
+            if name != "fsrs_parameters" or name in data.settings.model_fields_set:
+                setattr(learner, name, getattr(data.settings, name))
     questions = dict(session.execute(select(Question.key, Question.id)).all())
     cards = {c.question_id: c for c in session.scalars(select(Card).where(Card.learner_id == learner.id))}
     best: dict[str, CardData] = {}  # per question, the file's most studied entry (the first of equals)

@@ -185,20 +185,25 @@ def card_columns(progress: CardProgress, now: datetime, preset: Preset, timing: 
         relearning = state.state == State.RELEARNING
         steps = preset.relearning_steps if relearning else preset.learning_steps
         left = max(1, len(steps) - (state.step or 0))
-        today = timing.study_date(due) <= timing.study_date(now)
+        # Held (suspended, buried) learning cards keep a Unix time: Anki's importer shifts day numbers only in the
+        # review and day-learning queues, and on unsuspending it takes a `due` past 10^9 for the intraday queue.
+        today = held is not None or timing.study_date(due) <= timing.study_date(now)
         queue, when = (QUEUE_LEARN, int(due.timestamp())) if today else (QUEUE_DAY_LEARN, timing.day_number(due))
-        ivl = _relearning_interval(progress, timing) if relearning else 0
+        ivl = fsrs_interval(state.stability, preset) if relearning else 0
         columns = AnkiCard(RELEARN if relearning else LEARN, queue, when, ivl, STARTING_EASE if relearning else 0,
                            state.reps, state.lapses, left, data)
     return columns if held is None else AnkiCard(**{**columns.__dict__, "queue": held})
 
 
-def _relearning_interval(progress: CardProgress, timing: Timing) -> int:
-    """A relearning card's `ivl`: the review interval it had when it lapsed (Anki keeps it while relearning)."""
-    for review in reversed(progress.reviews):
-        if review.before.state == State.REVIEW:
-            return _interval(review.before, review.before.last_review or review.reviewed_at, timing)
-    return 1
+def fsrs_interval(stability: float | None, preset: Preset) -> int:
+    """The review interval (days) FSRS gives a card of this stability: what a relearning card graduates to, which
+    Anki keeps in its `ivl` (it set it from the lapse's new stability)."""
+    if not stability:
+        return 1
+    decay = -preset.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    days = round(stability / factor * (preset.desired_retention ** (1 / decay) - 1))
+    return min(max(days, 1), preset.maximum_interval_days)
 
 
 def minutes(steps: Sequence[timedelta]) -> list[float]:

@@ -8,6 +8,7 @@ day: once they have optimizer.MIN_REVIEWS reviews, and again each time their rev
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from studyapp.flashcards import optimizer, reviews, scheduler
 from studyapp.flashcards.optimizer import Rated
 from studyapp.models import Learner, ParameterFit, ReviewLog
 
+log = logging.getLogger(__name__)
 STAGES = {"reading": "Reading your reviews", "fitting": "Fitting the model to them",
           "comparing": "Comparing with your current parameters", "done": "Done"}
 STALE = timedelta(minutes=10)  # a claim older than this belongs to a fit whose process died: it may be taken again
@@ -44,24 +46,37 @@ def latest(session: Session, learner_id: int) -> ParameterFit | None:
                           .order_by(ParameterFit.id.desc()).limit(1))
 
 
+def is_running(fit: ParameterFit | None, now: datetime) -> bool:
+    """Whether the fit is still under way (one unfinished after STALE belongs to a process that died)."""
+    return fit is not None and fit.stage != "done" and fit.started_at > now - STALE
+
+
 def start(session: Session, learner: Learner, now: datetime, trigger: str) -> ParameterFit | None:
-    """Claim the learner's fit and record it; None when a fit of theirs is already under way."""
+    """Claim the learner's fit and record it; None when a fit of theirs is already under way.
+
+    Fits left unfinished by a process that died are closed as failed first.
+    """
     claimed = session.execute(update(Learner).where(
         Learner.id == learner.id, or_(Learner.fit_started_at.is_(None), Learner.fit_started_at < now - STALE))
         .values(fit_started_at=now).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
         session.rollback()
         return None
+    session.execute(update(ParameterFit).where(ParameterFit.learner_id == learner.id, ParameterFit.stage != "done")
+                    .values(stage="done", outcome="failed", finished_at=now,
+                            message="That fit stopped before it finished. Your parameters are as they were."))
     fit = ParameterFit(learner_id=learner.id, started_at=now, trigger=trigger, stage="reading")
     session.add(fit)
     session.commit()
     return fit
 
 
-def run(session: Session, fit_id: int, clock: Callable[[], datetime], progress: Callable[[str], None] | None = None) -> ParameterFit:
+def run(session: Session, fit_id: int, clock: Callable[[], datetime],
+        progress: Callable[[str], None] | None = None) -> ParameterFit:
     """Do the fit: read the history, fit, compare; store the parameters only when they predict it better."""
     fit = session.get(ParameterFit, fit_id)
     learner = session.get(Learner, fit.learner_id)
+    started_from = learner.fsrs_parameters
     try:
         fit.reviews = review_count(session, learner.id)
         _stage(session, fit, "fitting", progress)
@@ -73,14 +88,21 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime], progress: 
         fit.parameters = list(found.parameters) if found.parameters else None
         fit.log_loss_before, fit.log_loss_after = found.log_loss_before, found.log_loss_after
         fit.rmse_before, fit.rmse_after = found.rmse_before, found.rmse_after
-        if found.outcome == "replaced":
+        session.refresh(learner)  # a reset or an import while the fit ran is not overwritten
+        if found.outcome == "replaced" and learner.fsrs_parameters != started_from:
+            fit.outcome = "kept"
+            fit.message = ("Your parameters changed while the fit ran (a reset or an import): they are left as they "
+                           "are now.")
+        elif found.outcome == "replaced":
             learner.fsrs_parameters = list(found.parameters)  # type: ignore[arg-type]
         if found.outcome != "too-few":
             learner.fitted_at_reviews = fit.reviews
-    except Exception as error:  # any failure keeps the parameters and says so; the claim is released below
+    except Exception:  # any failure keeps the parameters and says so; the claim is released below
+        log.exception("fitting the FSRS parameters of learner %s failed", learner.id)
         session.rollback()
         fit, learner = session.get(ParameterFit, fit_id), session.get(Learner, learner.id)
-        fit.outcome, fit.message = "failed", f"The fit stopped ({error}). Your parameters are as they were."
+        fit.outcome = "failed"
+        fit.message = "The fit stopped on an error (it is in the server's log). Your parameters are as they were."
     fit.stage, fit.finished_at, learner.fit_started_at = "done", clock(), None
     session.commit()
     if progress:

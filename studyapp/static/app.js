@@ -110,3 +110,26 @@ whenParsed(() => { document.documentElement.dataset.keysReady = "1"; });
 whenParsed(() => { document.querySelectorAll(".chart-frame.latest").forEach((frame) => { frame.scrollLeft = frame.scrollWidth; }); });
 // A key pressed means a keyboard is there, even on a touch screen: its hints are worth showing from now on.
 document.addEventListener("keydown", () => { document.documentElement.dataset.keyboard = "1"; }, { once: true });
+
+// Settings: while a fit of the learner's parameters runs, its part of the page is fetched again each second and put
+// in place (a live region announces the outcome); the rest of the page, unsaved edits and all, stays as it is.
+(() => {
+  const region = document.getElementById("fit-status");
+  if (!region || !region.dataset.poll) return;
+  const url = region.dataset.poll;
+  const drop = () => region.querySelectorAll("[data-no-script]").forEach((link) => link.remove());
+  const tick = async () => {
+    try {
+      const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      const next = response.ok && new DOMParser().parseFromString(await response.text(), "text/html").getElementById("fit-status");
+      if (next) {
+        region.innerHTML = next.innerHTML;
+        drop();
+        if (!next.dataset.poll) return;
+      }
+    } catch (error) { /* offline for a moment: try again */ }
+    setTimeout(tick, 1000);
+  };
+  drop();
+  setTimeout(tick, 1000);
+})();

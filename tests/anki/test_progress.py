@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import fsrs
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -238,6 +239,18 @@ def test_learning_cards_go_to_the_intraday_or_the_day_learning_queue() -> None:
     tomorrow = progress.card_columns(progress.CardProgress(replace(step, due=AT + timedelta(days=1))), AT, preset(), SEOUL)
     assert (tomorrow.queue, tomorrow.due) == (3, SEOUL.day_number(AT) + 1)
     assert json.loads(today.data) == {"s": 3.0, "d": 5.0, "dr": 0.9, "decay": 0.154, "lrt": int(AT.timestamp())}
+
+
+def test_held_learning_cards_keep_a_unix_time_and_relearning_ones_their_coming_interval() -> None:
+    """Anki shifts day numbers only in the review and day-learning queues; a relearning card's ivl is what it
+    graduates to, which Anki set from the lapse's stability."""
+    tomorrow = scheduler.CardState(State.LEARNING, 1, 3.0, 5.0, AT + timedelta(days=1), AT, reps=1)
+    held = progress.card_columns(progress.CardProgress(tomorrow, is_suspended=True), AT, preset(), SEOUL)
+    assert (held.type, held.queue, held.due) == (1, -1, int((AT + timedelta(days=1)).timestamp()))
+    relearning = scheduler.CardState(State.RELEARNING, 0, 4.2, 7.0, AT + timedelta(minutes=10), AT, reps=6, lapses=1)
+    columns = progress.card_columns(progress.CardProgress(relearning), AT, preset(desired_retention=0.85), SEOUL)
+    plain = fsrs.Scheduler(desired_retention=0.85, enable_fuzzing=False)
+    assert (columns.type, columns.queue, columns.ivl) == (3, 1, plain._next_interval(stability=4.2))
 
 
 def test_new_cards_stay_new_unless_suspended() -> None:

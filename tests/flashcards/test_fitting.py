@@ -184,14 +184,27 @@ def test_a_fit_under_way_shows_its_progress_and_is_not_started_twice(app: Flask,
         session.commit()
         assert fitting.start(session, ada, datetime.now(timezone.utc), "button") is None  # claimed already
     page = client.get("/settings").text
-    assert '<meta http-equiv="refresh" content="1">' in page
+    assert 'data-poll="/settings/fit-status"' in page and "Reload to see how it goes" in page
     assert "Fitting the model to them (812 reviews)" in page and '<progress id="fit-progress" max="3" value="2">' in page
     assert "disabled>Fit to my reviews now" in page
+    part = client.get("/settings/fit-status").text  # what app.js fetches each second
+    assert part.lstrip().startswith("<div id=\"fit-status\"") and "(812 reviews)" in part and "<html" not in part
     assert "already under way" in client.post("/settings/fit", follow_redirects=True).text
-    with app.app_context():  # a claim whose process died long ago may be taken again
+    with app.app_context():  # a fit whose process died long ago: no longer shown as running, and taken over
         session = db.get_session()
         ada = session.scalar(select(Learner).where(Learner.username == "ada"))
-        assert fitting.start(session, ada, datetime.now(timezone.utc) + fitting.STALE * 2, "button") is not None
+        dead = fitting.latest(session, ada.id)
+        dead.started_at -= fitting.STALE * 2
+        ada.fit_started_at = dead.started_at
+        session.commit()
+    page = client.get("/settings").text
+    assert "data-poll" not in page and "disabled>" not in page
+    with app.app_context():
+        session = db.get_session()
+        ada = session.scalar(select(Learner).where(Learner.username == "ada"))
+        assert fitting.start(session, ada, datetime.now(timezone.utc), "button") is not None
+        old = session.get(ParameterFit, dead.id)
+        assert (old.stage, old.outcome) == ("done", "failed") and "stopped before it finished" in old.message
 
 
 def test_below_the_threshold_the_button_says_how_many_reviews_are_needed(app: Flask, client: FlaskClient,
@@ -236,6 +249,28 @@ def test_the_first_rating_of_a_day_starts_the_automatic_fit_when_due(curated: Fl
     wait_for_fits()
 
 
+def test_a_reset_while_the_fit_runs_is_not_overwritten(curated: Flask, auth: AuthActions) -> None:
+    auth.register("ada")
+    with curated.app_context():
+        session = db.get_session()
+        ada = studied_learner(session, "ada")
+        mine = [0.3, 1.1, *scheduler.DEFAULT_PARAMETERS[2:]]
+
+        def meanwhile(stage: str) -> None:  # another request (an import, say) sets the parameters while it fits
+            if stage == "fitting":
+                other = db.new_session()
+                other.get(Learner, ada.id).fsrs_parameters = mine
+                other.commit()
+                other.close()
+
+        fit = fitting.run(session, fitting.start(session, ada, datetime.now(timezone.utc), "button").id,
+                          lambda: datetime.now(timezone.utc), meanwhile)
+        assert fit.outcome == "kept" and "changed while the fit ran" in fit.message
+        assert session.get(Learner, ada.id).fsrs_parameters == mine
+        fitting.reset(session, ada)  # stored as SQL NULL, not JSON null
+        assert session.scalar(select(Learner.id).where(Learner.id == ada.id, Learner.fsrs_parameters.is_(None))) == ada.id
+
+
 def test_cli_fits_a_named_learner(curated: Flask, runner: FlaskCliRunner, auth: AuthActions) -> None:
     auth.register("bea")
     with curated.app_context():
@@ -272,6 +307,13 @@ def test_the_data_file_carries_the_parameters(curated: Flask, client: FlaskClien
     assert "Your settings were taken from the file." in upload(exported)
     with curated.app_context():
         assert db.get_session().scalar(select(Learner.fsrs_parameters).where(Learner.username == "bob")) == fitted
+    older = copy.deepcopy(exported)  # a file from before fitting has no parameters: bob keeps his
+    del older["settings"]["fsrs_parameters"]
+    older["settings"]["new_per_day"] = 7
+    assert "Your settings were taken from the file." in upload(older)
+    with curated.app_context():
+        bob = db.get_session().scalar(select(Learner).where(Learner.username == "bob"))
+        assert (bob.new_per_day, bob.fsrs_parameters) == (7, fitted)
 
 
 def test_instructors_never_see_a_learner_s_parameters(curated: Flask, client: FlaskClient, runner: FlaskCliRunner,

@@ -332,3 +332,32 @@ def test_the_verdict_is_in_view_after_every_answer(page: Page, base_url: str, li
         assert heading is not None and 0 <= heading["y"] and heading["y"] + heading["height"] <= 640, (question["form"], heading)
         focused = page.evaluate("document.activeElement.closest('.answer-form') !== null")
         assert focused, "the next field keeps the focus, so typing goes on"
+
+
+def test_settings_follow_a_fit_in_place_keeping_unsaved_edits(page: Page, base_url: str, live_app: Flask) -> None:
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from studyapp import db
+    from studyapp.flashcards import fitting
+    from studyapp.models import Learner
+
+    sign_up(page, base_url, "fit-watcher")
+    with live_app.app_context():
+        session = db.get_session()
+        learner = session.scalar(select(Learner).where(Learner.username == "fit-watcher"))
+        fit = fitting.start(session, learner, datetime.now(timezone.utc), "button")
+        fit.stage, fit.reviews = "fitting", 640
+        session.commit()
+        fit_id = fit.id
+    page.goto(f"{base_url}/settings")
+    expect(page.locator("#fit-progress")).to_be_visible()
+    expect(page.get_by_text("Reload to see how it goes")).to_have_count(0)  # JavaScript follows it instead
+    page.get_by_label("New cards per day").fill("33")  # an edit not saved yet
+    with live_app.app_context():
+        session = db.get_session()
+        fitting.run(session, fit_id, lambda: datetime.now(timezone.utc))  # 0 reviews: not enough, said in words
+    expect(page.locator("#fit-status")).to_contain_text("Not enough reviews yet (0 of 400).", timeout=5000)
+    expect(page.get_by_role("button", name="Fit to my reviews now")).to_be_enabled()
+    expect(page.get_by_label("New cards per day")).to_have_value("33")

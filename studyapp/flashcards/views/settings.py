@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.flashcards import fitting, optimizer, reviews, scheduler
 from studyapp.flashcards.forms import FitForm, SettingsForm
@@ -31,9 +32,19 @@ def edit() -> str | Response:
         reviews.save_settings(get_session(), current_user, {field.name: field.data for field in form if field.name in reviews.SETTINGS})
         flash("Settings saved.", "success")
         return redirect(url_for("settings.edit"))
+    return render_template("flashcards/settings.html", form=form, **_fit_shown()), 400 if form.errors else 200
+
+
+def _fit_shown() -> dict[str, object]:
     fit = fitting.latest(get_session(), current_user.id)
-    return render_template("flashcards/settings.html", form=form, fit=fit, fit_form=FitForm(), stages=fitting.STAGES,
-                           defaults=scheduler.DEFAULT_PARAMETERS, minimum=optimizer.MIN_REVIEWS), 400 if form.errors else 200
+    return dict(fit=fit, running=fitting.is_running(fit, utcnow()), fit_form=FitForm(), stages=fitting.STAGES,
+                defaults=scheduler.DEFAULT_PARAMETERS, minimum=optimizer.MIN_REVIEWS)
+
+
+@bp.get("/settings/fit-status")
+def fit_status() -> str:
+    """The parameters part of Settings alone: what app.js fetches each second while a fit runs."""
+    return render_template("flashcards/_fit_status.html", **_fit_shown())
 
 
 @bp.post("/settings/fit")
