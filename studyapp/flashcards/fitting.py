@@ -12,12 +12,12 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from studyapp.flashcards import optimizer, reviews, scheduler
 from studyapp.flashcards.optimizer import Rated
-from studyapp.models import Learner, ParameterFit, ReviewLog
+from studyapp.models import Card, Learner, ParameterFit, ReviewLog
 
 log = logging.getLogger(__name__)
 STAGES = {"reading": "Reading your reviews", "fitting": "Fitting the model to them",
@@ -95,6 +95,8 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime],
                            "are now.")
         elif found.outcome == "replaced":
             learner.fsrs_parameters = list(found.parameters)  # type: ignore[arg-type]
+            fit.message += (f" The memory states of your {_recompute(session, learner.id, found.parameters)} studied "
+                            "cards were worked out again with them; due dates are as they were.")
         if found.outcome != "too-few":
             learner.fitted_at_reviews = fit.reviews
     except Exception:  # any failure keeps the parameters and says so; the claim is released below
@@ -108,6 +110,20 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime],
     if progress:
         progress("done")
     return fit
+
+
+def _recompute(session: Session, learner_id: int, parameters: tuple[float, ...]) -> int:
+    """Replay every studied card's history with the new parameters and store its memory state (due dates stay).
+
+    A plain UPDATE, not the versioned flush: a rating open in another tab still counts (no card changed hands).
+    """
+    states = optimizer.memory_states(history(session, learner_id), parameters)
+    cards = Card.__table__
+    if states:
+        session.execute(update(cards).where(cards.c.id == bindparam("card"), cards.c.learner_id == learner_id)
+                        .values(stability=bindparam("s"), difficulty=bindparam("d")),
+                        [{"card": card, "s": s, "d": d} for card, (s, d) in states.items()])
+    return len(states)
 
 
 def _stage(session: Session, fit: ParameterFit, stage: str, progress: Callable[[str], None] | None) -> None:

@@ -54,21 +54,41 @@ class Fit:
 
 def training_items(history: Iterable[Rated]) -> tuple[list[rs.FSRSItem], list[int]]:
     """The training items of a learner's ratings (in review order) and, aligned, each item's card id."""
+    found: list[tuple[datetime, int, rs.FSRSItem]] = []
+    for card_id, ratings in _by_card(history).items():
+        if not ratings[0].first:
+            continue
+        reviews = _reviews(ratings)
+        for index, rated in enumerate(ratings):
+            if index and (rated.reviewed_at - ratings[index - 1].reviewed_at).days > 0:
+                found.append((rated.reviewed_at, card_id, rs.FSRSItem(reviews[:index + 1])))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return [item for _, _, item in found], [card_id for _, card_id, _ in found]
+
+
+def _by_card(history: Iterable[Rated]) -> dict[int, list[Rated]]:
     by_card: dict[int, list[Rated]] = {}
     for rated in history:
         by_card.setdefault(rated.card_id, []).append(rated)
-    found: list[tuple[datetime, int, rs.FSRSItem]] = []
-    for card_id, ratings in by_card.items():
-        if not ratings[0].first:
-            continue
-        reviews: list[rs.FSRSReview] = []
-        for index, rated in enumerate(ratings):
-            days = 0 if index == 0 else (rated.reviewed_at - ratings[index - 1].reviewed_at).days
-            reviews.append(rs.FSRSReview(rated.rating, days))
-            if index and days > 0:
-                found.append((rated.reviewed_at, card_id, rs.FSRSItem(list(reviews))))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
-    return [item for _, _, item in found], [card_id for _, card_id, _ in found]
+    return by_card
+
+
+def _reviews(ratings: Sequence[Rated]) -> list[rs.FSRSReview]:
+    return [rs.FSRSReview(rated.rating, 0 if index == 0 else (rated.reviewed_at - ratings[index - 1].reviewed_at).days)
+            for index, rated in enumerate(ratings)]
+
+
+def memory_states(history: Iterable[Rated], parameters: Sequence[float]) -> dict[int, tuple[float, float]]:
+    """Each card's memory state (stability, difficulty) replayed from its whole history with these parameters, as
+    Anki recomputes them when the parameters change; a card whose history does not start with its first review
+    keeps the state it has."""
+    model = rs.FSRS(list(parameters))
+    states = {}
+    for card_id, ratings in _by_card(history).items():
+        if ratings[0].first:
+            state = model.memory_state(rs.FSRSItem(_reviews(ratings)))
+            states[card_id] = (state.stability, state.difficulty)
+    return states
 
 
 def storable(parameters: Sequence[float]) -> tuple[float, ...]:

@@ -22,7 +22,7 @@ from studyapp.flashcards import fitting, optimizer, reviews, scheduler
 from studyapp.flashcards.optimizer import Rated
 from studyapp.flashcards.scheduler import Rating
 from studyapp.flashcards.views import wait_for_fits
-from studyapp.models import Learner, ParameterFit
+from studyapp.models import Learner, ParameterFit, ReviewLog
 from tests.builders import cards_of
 from tests.conftest import NOW, ROOT, AuthActions
 from tests.flashcards import forgetful
@@ -167,6 +167,16 @@ def test_fit_from_settings_then_reset(curated: Flask, client: FlaskClient, auth:
             fsrs.Card(card_id=card.id, state=fsrs.State(card.state), step=card.step, stability=card.stability,
                       difficulty=card.difficulty, due=card.due, last_review=card.last_review), fsrs.Rating.Good, now)
         assert (mine.due, mine.stability, mine.difficulty) == (theirs.due, theirs.stability, theirs.difficulty)
+        # every studied card's memory state was worked out again from its history with the new parameters
+        replay = fsrs.Scheduler(parameters=ada.fsrs_parameters, enable_fuzzing=False)
+        logs = session.scalars(select(ReviewLog).where(ReviewLog.card_id == card.id, ReviewLog.is_undone.is_(False))
+                               .order_by(ReviewLog.reviewed_at, ReviewLog.id))
+        replayed = fsrs.Card(card_id=card.id)
+        for log in logs:
+            replayed, _ = replay.review_card(replayed, fsrs.Rating(log.rating), log.reviewed_at)
+        assert card.stability == pytest.approx(replayed.stability, rel=1e-4)
+        assert card.difficulty == pytest.approx(replayed.difficulty, rel=1e-4)
+        assert "studied cards were worked out again with them" in fit.message
     page = client.post("/settings/reset-parameters", follow_redirects=True).text.replace("&#39;", "'")
     assert "Your schedule uses FSRS's default parameters again." in page
     with curated.app_context():
