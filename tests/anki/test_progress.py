@@ -144,7 +144,9 @@ def test_anki_goes_on_where_the_app_left_off(curated_app: Flask, tmp_path: Path,
                                                  plain)[Rating.GOOD]
                     assert abs(theirs["good_days"] - app_good / timedelta(days=1)) <= 1, key
                     good_checked += 1
-        assert {(State.REVIEW, 2), (State.REVIEW, -1), (State.REVIEW, -3), (State.RELEARNING, 1)} <= kinds
+        assert {(State.REVIEW, 2), (State.REVIEW, -1), (State.REVIEW, -3)} <= kinds
+        # the lapse of the last minutes is relearning today, or tomorrow when the learner's day rolls over meanwhile
+        assert {(State.RELEARNING, 1), (State.RELEARNING, 3)} & kinds
         assert good_checked >= 3
         preset = anki_side["preset"]
         assert preset["params"] == pytest.approx(list(parameters or scheduler.DEFAULT_PARAMETERS), abs=1e-5)
