@@ -173,16 +173,15 @@ def write_apkg(notes: Iterable[AnkiNote], path: Path, timestamp: float,
                                    guid=note.guid))
         count += 1
     package = genanki.Package(list(decks.values()) or [genanki.Deck(APKG_DECK_BASE, ROOT_DECK)])
-    stamp = timestamp
     handle, collection = tempfile.mkstemp(suffix=".anki2")
     os.close(handle)
     partial = path.with_name(f".{path.name}.partial")  # the package appears whole or not at all
     try:
         with contextlib.closing(sqlite3.connect(collection)) as connection, connection:
             cursor = connection.cursor()
-            package.write_to_db(cursor, stamp, itertools.count(int(stamp * 1000)))
+            package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
             if progress is not None:
-                _write_progress(cursor, progress, int(stamp))
+                _write_progress(cursor, progress, int(timestamp))
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(collection, "collection.anki2")
             archive.writestr("media", "{}")

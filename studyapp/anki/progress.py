@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 
 from studyapp.flashcards import scheduler
@@ -192,7 +192,7 @@ def card_columns(progress: CardProgress, now: datetime, preset: Preset, timing: 
         ivl = fsrs_interval(state.stability, preset) if relearning else 0
         columns = AnkiCard(RELEARN if relearning else LEARN, queue, when, ivl, STARTING_EASE if relearning else 0,
                            state.reps, state.lapses, left, data)
-    return columns if held is None else AnkiCard(**{**columns.__dict__, "queue": held})
+    return columns if held is None else replace(columns, queue=held)
 
 
 def fsrs_interval(stability: float | None, preset: Preset) -> int:

@@ -16,7 +16,6 @@ from studyapp.bank import catalog
 from studyapp.bank.items import Category, Item
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews
-from studyapp.flashcards.scheduler import CardState
 from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 
 PRESET_BASE = 1_930_070_400_000  # + the learner's id: the preset a learner's package brings (Anki adds a new id only)
@@ -80,8 +79,7 @@ def learner_package(session: Session, learner: Learner, chosen: ExportFilter,
     timing = Timing(learner.timezone, learner.day_starts_hour)
     preset = Preset(PRESET_BASE + learner.id, f"studyapp: {learner.username}", settings.desired_retention,
                     settings.learning_steps, settings.relearning_steps, settings.maximum_interval_days,
-                    learner.new_per_day, learner.reviews_per_day, learner.suspend_leeches,
-                    tuple(round(value, 6) for value in settings.parameters))
+                    learner.new_per_day, learner.reviews_per_day, learner.suspend_leeches, settings.parameters)
     package = PackageProgress(timing, preset)
     notes, cards = [], {}
     for data, title, changed, card in session.execute(_export_query(chosen, learner.id, now, Card)):
@@ -105,7 +103,5 @@ def learner_package(session: Session, learner: Learner, chosen: ExportFilter,
 
 
 def _review(log: ReviewLog) -> Review:
-    before, after = (CardState.from_dict({name: value for name, value in snapshot.items()
-                                          if name not in ("is_leech", "is_suspended")})
-                     for snapshot in (log.state_before, log.state_after))
-    return Review(log.rating, log.reviewed_at, log.duration_ms, log.kind, before, after)
+    return Review(log.rating, log.reviewed_at, log.duration_ms, log.kind, reviews.state_in(log.state_before),
+                  reviews.state_in(log.state_after))

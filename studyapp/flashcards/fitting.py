@@ -82,7 +82,8 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime],
         _stage(session, fit, "fitting", progress)
         settings = reviews.settings_of(learner)
         same_day = sum(step < timedelta(days=1) for step in settings.relearning_steps)
-        found = optimizer.fit(history(session, learner.id), fit.reviews, learner.fsrs_parameters, same_day)
+        rated = list(history(session, learner.id))  # read once: the fit, then (when kept) the memory states
+        found = optimizer.fit(rated, fit.reviews, learner.fsrs_parameters, same_day)
         _stage(session, fit, "comparing", progress)
         fit.outcome, fit.message, fit.items = found.outcome, found.message, found.items
         fit.parameters = list(found.parameters) if found.parameters else None
@@ -95,7 +96,7 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime],
                            "are now.")
         elif found.outcome == "replaced":
             learner.fsrs_parameters = list(found.parameters)  # type: ignore[arg-type]
-            fit.message += (f" The memory states of your {_recompute(session, learner.id, found.parameters)} studied "
+            fit.message += (f" The memory states of your {_recompute(session, learner.id, rated, found.parameters)} studied "
                             "cards were worked out again with them; due dates are as they were.")
         if found.outcome != "too-few":
             learner.fitted_at_reviews = fit.reviews
@@ -112,12 +113,12 @@ def run(session: Session, fit_id: int, clock: Callable[[], datetime],
     return fit
 
 
-def _recompute(session: Session, learner_id: int, parameters: tuple[float, ...]) -> int:
+def _recompute(session: Session, learner_id: int, rated: list[Rated], parameters: tuple[float, ...]) -> int:
     """Replay every studied card's history with the new parameters and store its memory state (due dates stay).
 
     A plain UPDATE, not the versioned flush: a rating open in another tab still counts (no card changed hands).
     """
-    states = optimizer.memory_states(history(session, learner_id), parameters)
+    states = optimizer.memory_states(rated, parameters)
     cards = Card.__table__
     if states:
         session.execute(update(cards).where(cards.c.id == bindparam("card"), cards.c.learner_id == learner_id)

@@ -186,6 +186,11 @@ def _snapshot(card: Card) -> dict[str, object]:
     return {**state_of(card).to_dict(), "is_leech": card.is_leech, "is_suspended": card.is_suspended}
 
 
+def state_in(snapshot: dict[str, object]) -> CardState:
+    """The scheduling state a review-log snapshot holds (its leech and suspension flags left aside)."""
+    return CardState.from_dict({name: value for name, value in snapshot.items() if name not in ("is_leech", "is_suspended")})
+
+
 def _apply(card: Card, state: CardState) -> None:
     card.state, card.step, card.stability, card.difficulty = int(state.state), state.step, state.stability, state.difficulty
     card.due, card.last_review, card.reps, card.lapses = state.due, state.last_review, state.reps, state.lapses  # type: ignore[assignment]
@@ -260,9 +265,8 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
         session.rollback()
         raise lost_race
     card = get_card(session, learner.id, log.card_id)
-    before = dict(log.state_before)
-    card.is_leech, card.is_suspended = bool(before.pop("is_leech")), bool(before.pop("is_suspended"))
-    _apply(card, CardState.from_dict(before))
+    card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
+    _apply(card, state_in(log.state_before))
     try:
         session.commit()
     except StaleDataError:  # the card changed since it was read: leave both as they are
