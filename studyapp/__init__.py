@@ -41,12 +41,13 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from studyapp.flashcards import views as flashcards
     from studyapp.flashcards.views import cards, progress, review, settings
     from studyapp.instructor import views as instructor
+    from studyapp.learn import views as learn
     from studyapp.quizzes import views as quizzes
     from studyapp.web import decks, errors, security
 
     accounts.init_app(app)
     flashcards.init_app(app)
-    for blueprint in (decks.bp, quizzes.bp, accounts.bp, data_views.bp, review.bp, cards.bp, progress.bp,
+    for blueprint in (decks.bp, quizzes.bp, learn.bp, accounts.bp, data_views.bp, review.bp, cards.bp, progress.bp,
                       settings.bp, anki.bp, instructor.bp, security.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)

@@ -15,3 +15,8 @@ def utcnow() -> datetime:
 def learner_id() -> int | None:
     """The signed-in learner's id, or None for a visitor."""
     return current_user.id if current_user.is_authenticated else None
+
+
+def practice_by_default() -> bool:
+    """Whether the signed-in learner's quizzes and Learn sessions start as practice (a visitor's: no)."""
+    return bool(current_user.is_authenticated and current_user.practice_by_default)

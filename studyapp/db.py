@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import TypeVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import JSON, DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Integer, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session, joinedload, selectinload, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 EXTENSION = "studyapp.db"
 
@@ -131,3 +134,15 @@ def close_session(exception: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def find_by_token(session: Session, model: type[T], children: InstrumentedAttribute, token: str,
+                  lock: bool = False) -> T | None:
+    """The row of `model` (a quiz, a Learn session) at this token with its `children`, or None.
+
+    `lock` holds the row alone FOR UPDATE (PostgreSQL), its children read after; else one statement joins them.
+    """
+    query = select(model).where(model.token == token)  # type: ignore[attr-defined]
+    if lock:
+        return session.scalar(query.options(selectinload(children)).with_for_update(of=model))
+    return session.scalars(query.options(joinedload(children))).unique().first()

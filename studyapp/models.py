@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -40,6 +40,7 @@ class Learner(UserMixin, Base):
     fitted_at_reviews: Mapped[int] = mapped_column(default=0, server_default="0")  # review count at the last fit
     fit_checked_on: Mapped[date | None] = mapped_column(Date)  # study day a rating last checked for an automatic fit
     fit_started_at: Mapped[datetime | None]  # a fit under way since then (a claim: one fit per learner at a time)
+    practice_by_default: Mapped[bool] = mapped_column(default=False, server_default=false())  # quizzes and Learn leave cards alone
 
     def get_id(self) -> str:
         """Flask-Login's id for the session cookie: the learner and the current session epoch."""
@@ -100,6 +101,8 @@ class Quiz(Base):
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
     score: Mapped[int] = mapped_column(default=0)
+    is_practice: Mapped[bool] = mapped_column(default=False, server_default=false())  # answers rate no card
+    kind: Mapped[str | None] = mapped_column(String(20))  # None: every kind, mixed; "matching": matching only
 
     items: Mapped[list[QuizItem]] = relationship(
         back_populates="quiz", order_by="QuizItem.position", cascade="all, delete-orphan"
@@ -218,6 +221,57 @@ class ParameterFit(Base):
     rmse_after: Mapped[float | None] = mapped_column(Float)
     parameters: Mapped[list | None] = mapped_column(JSON(none_as_null=True))  # what the fit found (kept or not)
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+class LearnSession(Base):
+    """A Learn session: the questions chosen, stored so reload, another tab and signing in continue it.
+
+    Where it stands is worked out from its answers (see learn.progression), never stored beside them.
+    """
+
+    __tablename__ = "learn_sessions"
+    __table_args__ = (Index("ix_learn_sessions_learner_id_created_at", "learner_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    seed: Mapped[int]
+    deck_key: Mapped[str | None] = mapped_column(String(80))
+    category: Mapped[str | None] = mapped_column(String(20))
+    answer_types: Mapped[str] = mapped_column(String(20))  # "choice typed", "choice" or "typed"
+    is_practice: Mapped[bool] = mapped_column(default=False)
+    question_keys: Mapped[list] = mapped_column(JSON)  # what it studies, in the order it was dealt
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+    answers: Mapped[list[LearnAnswer]] = relationship(
+        back_populates="learn_session", order_by="LearnAnswer.step", cascade="all, delete-orphan"
+    )
+
+
+class LearnAnswer(Base):
+    """One answer in a Learn session; its step is unique, so a resent or raced answer is recorded once."""
+
+    __tablename__ = "learn_answers"
+    __table_args__ = (UniqueConstraint("learn_session_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learn_session_id: Mapped[int] = mapped_column(ForeignKey("learn_sessions.id", ondelete="CASCADE"))
+    step: Mapped[int]
+    round: Mapped[int]
+    question_key: Mapped[str] = mapped_column(String(100), index=True)
+    payload: Mapped[dict]  # the question as asked
+    response: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool]  # as graded
+    is_overridden: Mapped[bool] = mapped_column(default=False)  # "I was right": counted as right
+    feedback: Mapped[str] = mapped_column(Text)
+    rating: Mapped[int | None]  # the rating it gave the card (fsrs.Rating), if any
+    # why a first-try answer rated no card: "new-limit", "suspended" or "no-card" (None: it did, or had none to give)
+    held_back: Mapped[str | None] = mapped_column(String(12))
+    review_log_id: Mapped[int | None] = mapped_column(ForeignKey("review_logs.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime]
+
+    learn_session: Mapped[LearnSession] = relationship(back_populates="answers")
 
 
 class LoginThrottle(Base):

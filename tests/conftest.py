@@ -121,6 +121,15 @@ def small_bank() -> Bank:
 
 
 @pytest.fixture
+def matching_app(app: Flask) -> Flask:
+    """The app with the deck of tests/data/matching (an authored matching question) synced beside the small bank."""
+    bank, matching = small_bank(), load.load_bank(DATA / "matching")
+    with app.app_context():
+        sync.sync_bank(db.get_session(), Bank(bank.decks + matching.decks, bank.items + matching.items), NOW)
+    return app
+
+
+@pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
     """A Session inside an app context."""
     with app.app_context():

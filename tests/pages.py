@@ -44,6 +44,10 @@ def answer_in_browser(page: Page, question: dict, right: bool) -> None:
         order = question["answer_order"] if right else list(reversed(question["answer_order"]))
         for place, option in enumerate(order, start=1):
             page.get_by_label(question["options"][option], exact=True).select_option(str(place))
+    elif question["form"] == "matching":  # wrong: every left side given the next one's right side
+        chosen = question["answer_order"] if right else question["answer_order"][1:] + question["answer_order"][:1]
+        for left, option in zip(question["lefts"], chosen, strict=True):
+            page.get_by_label(left, exact=True).select_option(str(option))
     else:
         page.get_by_role("textbox", name=question["prompt"]).fill(question["typed_answer"] if right else "1999")
     click_through(page, page.get_by_role("button", name="Answer"))
@@ -62,3 +66,16 @@ def sign_up(page: Page, base_url: str, name: str) -> None:
 def keys_ready(page: Page) -> None:
     """Wait until app.js has attached its key handlers on the page now shown (a key pressed earlier is lost)."""
     page.wait_for_function("document.documentElement.dataset.keysReady === '1'")
+
+
+def learn_question(app: Flask, page: Page) -> dict:
+    """The question the Learn session the page shows asks now, as the app builds it (its options, answer)."""
+    from studyapp.learn import service as learn
+    from studyapp.models import LearnSession
+
+    token = re.search(r"/learn/([\w-]+)", page.url).group(1)
+    with app.app_context():
+        session = db.get_session()
+        now = learn.current(session, session.scalar(select(LearnSession).where(LearnSession.token == token)))
+        assert now.question is not None, "the session asks nothing now"
+        return now.question.to_dict()

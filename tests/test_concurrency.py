@@ -147,3 +147,30 @@ def test_parallel_wrong_passwords_check_no_more_than_the_limit(app: Flask, monke
     with app.app_context():
         throttle = db.get_session().get(LoginThrottle, "account:ada@127.0.0.1")
         assert throttle.blocked_until is not None and throttle.blocked_until > datetime.now(timezone.utc)
+
+
+def test_one_learn_step_answered_from_several_tabs_at_once_is_recorded_and_rated_once(app: Flask) -> None:
+    from studyapp.learn import service as learn
+    from studyapp.models import LearnAnswer
+
+    with app.app_context():
+        session = db.get_session()
+        learner = add_learner(session, "tabs", now=BASE)
+        cards_of(session, learner, BASE)
+        row = learn.start(session, learner.id, learn.LearnRequest("founding", None, "typed", False), BASE, seed=9)
+        asked = learn.current(session, row)
+        token, step, key = row.token, asked.step, asked.key
+
+    def tab(n: int) -> Callable[[], object]:
+        def job() -> object:
+            with app.app_context():
+                given = learn.submit(db.new_session(), token, learner.id, step, key, f"wrong {n}", BASE, fuzz=False)
+                return given is not None
+        return job
+
+    results = all_at_once([tab(n) for n in range(6)])
+    assert results.count(True) == 1  # one tab's answer; the others find the step answered
+    with app.app_context():
+        session = db.get_session()
+        assert session.scalar(select(func.count()).select_from(LearnAnswer)) == 1
+        assert session.scalar(select(func.count()).select_from(ReviewLog).where(ReviewLog.origin == "learn")) == 1

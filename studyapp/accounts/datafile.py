@@ -30,7 +30,8 @@ from studyapp.quizzes.question import QuizQuestion
 
 FORMAT = "studyapp-learner-data"
 SETTINGS = ("desired_retention", "learning_steps", "relearning_steps", "maximum_interval_days", "new_per_day",
-            "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches", "fsrs_parameters")
+            "reviews_per_day", "day_starts_hour", "timezone", "suspend_leeches", "fsrs_parameters", "practice_by_default")
+LATER_SETTINGS = ("fsrs_parameters", "practice_by_default")  # added since version 1: absent keeps the learner's
 TEXT_MAX = 10_000  # a Text column has no limit of its own; no answer, feedback or prompt comes near this
 MAX_DEPTH = 20  # the deepest real value (quizzes.0.items.0.payload.options.0) is 7 levels down
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -101,6 +102,7 @@ class SettingsData(_Model):
     suspend_leeches: bool
     # fitted to the learner's reviews; absent or null: FSRS's defaults (files from before fitting have none)
     fsrs_parameters: list[float] | None = Field(default=None, min_length=21, max_length=21)
+    practice_by_default: bool = False  # quizzes and Learn start as practice (they rate no card)
 
     @model_validator(mode="after")
     def _parameters_in_bounds(self) -> SettingsData:
@@ -153,7 +155,7 @@ class ReviewData(_Model):
     reviewed_at: PastMoment
     duration_ms: Count | None
     kind: Literal["new", "learning", "review", "relearning"]
-    origin: Literal["review", "quiz"]
+    origin: Literal["review", "quiz", "learn"]
     state_before: SnapshotData
     state_after: SnapshotData
     is_undone: bool
@@ -163,7 +165,7 @@ class ReviewData(_Model):
 class QuestionData(_Model):
     """A quiz item's payload: studyapp.quizzes.question.QuizQuestion, as its to_dict writes it."""
 
-    form: Literal["choice", "typed", "truefalse", "order"]
+    form: Literal["choice", "typed", "truefalse", "order", "matching"]
     prompt: Text
     keys: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=1000)
     category: str = Field(max_length=20)
@@ -176,11 +178,16 @@ class QuestionData(_Model):
     sources: list[Text] = Field(default=[], max_length=100)
     exact_date: str = Field(default="", max_length=30)  # files written before it existed have none
     dates: list[Text] = Field(default=[], max_length=100)
+    lefts: list[Text] = Field(default=[], max_length=100)  # a matching's left sides (files from before have none)
+    pair_sources: list[Text] = Field(default=[], max_length=100)
 
     @model_validator(mode="after")
     def _answerable(self) -> QuestionData:
         if self.form == "order" and sorted(self.answer_order) != list(range(len(self.options))):
             raise ValueError("an order question's answer_order must number each of its options once")
+        if self.form == "matching" and (len(self.answer_order) != len(self.lefts)
+                                        or not all(0 <= i < len(self.options) for i in self.answer_order)):
+            raise ValueError("a matching question's answer_order must give each of its lefts one of its options")
         if self.form in ("choice", "truefalse") and self.answer not in self.options:
             raise ValueError(f"a {self.form} question's answer must be one of its options")
         if self.exact_date:
@@ -210,6 +217,8 @@ class QuizData(_Model):
     created_at: PastMoment
     finished_at: PastMoment | None
     score: Count
+    is_practice: bool = False
+    kind: Literal["matching"] | None = None  # a quiz of matching questions only
     items: list[QuizItemData] = Field(max_length=1000)
 
     @model_validator(mode="after")
@@ -222,6 +231,40 @@ class QuizData(_Model):
         return self
 
 
+class LearnAnswerData(_Model):
+    step: int = Field(ge=0, le=10_000)
+    round: int = Field(ge=1, le=10_000)
+    question_key: str = Field(max_length=100)
+    payload: QuestionData
+    response: Text
+    is_correct: bool
+    is_overridden: bool
+    feedback: Text
+    rating: int | None = Field(ge=1, le=4)
+    held_back: Literal["new-limit", "suspended", "no-card"] | None
+    answered_at: PastMoment
+
+
+class LearnSessionData(_Model):
+    """A Learn session: what it studies and its answers (where it stands is worked out from them)."""
+
+    seed: Count
+    deck_key: str | None = Field(max_length=80)
+    category: str | None = Field(max_length=20)
+    answer_types: Literal["choice typed", "choice", "typed"]
+    is_practice: bool
+    question_keys: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=1000)
+    created_at: PastMoment
+    finished_at: PastMoment | None
+    answers: list[LearnAnswerData] = Field(max_length=10_000)
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> LearnSessionData:
+        if [answer.step for answer in self.answers] != list(range(len(self.answers))):
+            raise ValueError("a Learn session's answers must have the steps 0, 1, 2... in order")
+        return self
+
+
 class LearnerData(_Model):
     format: Literal["studyapp-learner-data"]
     version: Literal[1]
@@ -231,6 +274,7 @@ class LearnerData(_Model):
     cards: list[CardData]
     review_log: list[ReviewData]
     quizzes: list[QuizData]
+    learn_sessions: list[LearnSessionData] = []  # files from before Learn have none
 
 
 def parse_json(content: bytes) -> object:

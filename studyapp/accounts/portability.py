@@ -22,16 +22,19 @@ from werkzeug.utils import secure_filename
 from studyapp.accounts import datafile
 from studyapp.accounts.datafile import (
     FORMAT,
+    LATER_SETTINGS,
     SETTINGS,
     CardData,
+    LearnAnswerData,
     LearnerData,
+    LearnSessionData,
     QuizData,
     QuizItemData,
     ReviewData,
     SettingsData,
 )
 from studyapp.errors import InvalidInput
-from studyapp.models import Card, Learner, Question, Quiz, QuizItem, ReviewLog
+from studyapp.models import Card, LearnAnswer, Learner, LearnSession, Question, Quiz, QuizItem, ReviewLog
 
 
 @dataclass(frozen=True)
@@ -43,14 +46,16 @@ class ImportReport:
     quizzes: int
     skipped_unknown_questions: int
     settings_taken: bool = False
+    learn_sessions: int = 0
 
     def summary(self) -> str:
         """What changed, for the learner: only what the file added or moved on."""
         skipped = (f"; {_count(self.skipped_unknown_questions, 'entry', 'entries')} for questions this instance "
                    "does not have were skipped" if self.skipped_unknown_questions else "")
         settings = "Your settings were taken from the file." if self.settings_taken else "Your settings were kept."
+        learned = f", {_count(self.learn_sessions, 'Learn session')}" if self.learn_sessions else ""
         return (f"Imported {_count(self.cards, 'card')}, {_count(self.reviews, 'review')} and "
-                f"{_count(self.quizzes, 'quiz', 'quizzes')}{skipped}. {settings}")
+                f"{_count(self.quizzes, 'quiz', 'quizzes')}{learned}{skipped}. {settings}")
 
 
 def _count(number: int, one: str, many: str | None = None) -> str:
@@ -67,6 +72,8 @@ def export_data(session: Session, learner: Learner, now: datetime) -> dict:
     logs = session.scalars(select(ReviewLog).where(ReviewLog.learner_id == learner.id).order_by(ReviewLog.id))
     quizzes = session.scalars(select(Quiz).where(Quiz.learner_id == learner.id).options(selectinload(Quiz.items))
                               .order_by(Quiz.id))
+    learned = session.scalars(select(LearnSession).where(LearnSession.learner_id == learner.id)
+                              .options(selectinload(LearnSession.answers)).order_by(LearnSession.id))
     data = LearnerData.model_construct(
         format=FORMAT, version=1, exported_at=now, username=learner.username,
         settings=SettingsData.model_construct(**{name: getattr(learner, name) for name in SETTINGS}),
@@ -76,6 +83,9 @@ def export_data(session: Session, learner: Learner, now: datetime) -> dict:
         quizzes=[QuizData.model_construct(**_columns(q, QuizData, "items"),
                                           items=[QuizItemData.model_construct(**_columns(i, QuizItemData)) for i in q.items])
                  for q in quizzes],
+        learn_sessions=[LearnSessionData.model_construct(
+            **_columns(s, LearnSessionData, "answers"),
+            answers=[LearnAnswerData.model_construct(**_columns(a, LearnAnswerData)) for a in s.answers]) for s in learned],
     )
     return data.model_dump(mode="json", warnings=False)  # payloads and snapshots are the stored dicts
 
@@ -131,7 +141,7 @@ def import_data(session: Session, learner: Learner, raw: object, now: datetime, 
 def _merge(session: Session, learner: Learner, data: LearnerData, take_settings: bool) -> ImportReport:
     if take_settings:
         for name in SETTINGS:  # a file from before fitting has no parameters: they stay as they are
-            if name != "fsrs_parameters" or name in data.settings.model_fields_set:
+            if name not in LATER_SETTINGS or name in data.settings.model_fields_set:
                 setattr(learner, name, getattr(data.settings, name))
     questions = dict(session.execute(select(Question.key, Question.id)).all())
     cards = {c.question_id: c for c in session.scalars(select(Card).where(Card.learner_id == learner.id))}
@@ -176,18 +186,30 @@ def _merge(session: Session, learner: Learner, data: LearnerData, take_settings:
                               state_before=entry.state_before.to_log(), state_after=entry.state_after.to_log()))
         reviews += 1
     quizzes = _import_quizzes(session, learner, data.quizzes)
-    return ImportReport(imported_cards, reviews, quizzes, skipped, take_settings)
+    return ImportReport(imported_cards, reviews, quizzes, skipped, take_settings,
+                        _import_learn_sessions(session, learner, data.learn_sessions))
 
 
 def _import_quizzes(session: Session, learner: Learner, quizzes: list[QuizData]) -> int:
-    existing = set(session.execute(select(Quiz.created_at, Quiz.seed).where(Quiz.learner_id == learner.id)).all())
+    return _import_new(session, learner, quizzes, Quiz, "items", QuizItem)
+
+
+def _import_learn_sessions(session: Session, learner: Learner, sessions: list[LearnSessionData]) -> int:
+    """A rating a Learn answer gave is in the review log already: the link to its entry is not carried."""
+    return _import_new(session, learner, sessions, LearnSession, "answers", LearnAnswer)
+
+
+def _import_new(session: Session, learner: Learner, entries: list[QuizData] | list[LearnSessionData], model: type,
+                children: str, child: type) -> int:
+    """Quizzes or Learn sessions the account does not have yet (by start time and seed), with their items or answers."""
+    existing = set(session.execute(select(model.created_at, model.seed).where(model.learner_id == learner.id)).all())
     added = 0
-    for quiz in quizzes:
-        if (quiz.created_at, quiz.seed) in existing:
+    for entry in entries:
+        if (entry.created_at, entry.seed) in existing:
             continue
-        existing.add((quiz.created_at, quiz.seed))
-        row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner.id, **quiz.model_dump(exclude={"items"}))
-        row.items = [QuizItem(**item.model_dump()) for item in quiz.items]
+        existing.add((entry.created_at, entry.seed))
+        row = model(token=secrets.token_urlsafe(16), learner_id=learner.id, **entry.model_dump(exclude={children}))
+        setattr(row, children, [child(**part.model_dump()) for part in getattr(entry, children)])
         session.add(row)
         added += 1
     return added

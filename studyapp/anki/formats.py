@@ -25,6 +25,7 @@ import genanki
 from studyapp.anki import progress as anki_progress
 from studyapp.anki.progress import PackageProgress, Preset
 from studyapp.bank.items import Item, Kind
+from studyapp.bank.spelling import normalize
 
 ROOT_DECK = "studyapp"
 NOTETYPE = "Basic"
@@ -57,9 +58,15 @@ class AnkiNote:
     changed_at: float | None = None  # when its question last changed (Unix time): Anki takes a newer note only
 
 
-def guid_for(key: str) -> str:
-    """The note GUID for a question id (the same for CSV and .apkg)."""
-    return genanki.guid_for("studyapp", key)
+def guid_for(key: str, *parts: str) -> str:
+    """The note GUID for a question id (the same for CSV and .apkg); a matching pair's also from its left side."""
+    return genanki.guid_for("studyapp", key, *parts)
+
+
+def pair_guid(key: str, left: str) -> str:
+    """The GUID of a matching pair's note: from the question id and the left side as answers are compared (so
+    rewording its case or punctuation keeps the note), stable however the pairs are reordered."""
+    return guid_for(key, normalize(left))
 
 
 def deck_name(title: str) -> str:
@@ -91,8 +98,29 @@ def note_for(item: Item, deck_title: str, changed_at: float | None = None) -> An
         back.append(f'<div class="explanation">{_html(item.explanation)}</div>')
     if item.source:
         back.append(f'<blockquote class="source">{_html(item.source)}</blockquote>')
+    return AnkiNote(guid_for(item.key), front, "".join(back), _tags(item), deck_name(deck_title), changed_at)
+
+
+def _tags(item: Item) -> tuple[str, ...]:
     tags = (f"deck::{tag(item.deck)}", f"category::{tag(item.category.value)}", *(tag(t) for t in item.tags))
-    return AnkiNote(guid_for(item.key), front, "".join(back), tuple(dict.fromkeys(tags)), deck_name(deck_title), changed_at)
+    return tuple(dict.fromkeys(tags))
+
+
+def notes_for(item: Item, deck_title: str, changed_at: float | None = None) -> list[AnkiNote]:
+    """The notes of one bank item: one (note_for), or for a matching item one Basic note per pair."""
+    if item.kind != Kind.MATCHING:
+        return [note_for(item, deck_title, changed_at)]
+    notes = []
+    for pair in item.pairs:
+        front = f"{_html(item.prompt)}<br><b>{_html(pair.left)}</b>"  # the prompt, asked of this left side
+        back = [f'<div class="answer"><b>{_html(item.right_text(pair))}</b></div>']
+        if pair.alternatives:
+            back.append(f'<div class="alternatives">Also accepted: {_html(", ".join(pair.alternatives))}</div>')
+        if item.explanation:
+            back.append(f'<div class="explanation">{_html(item.explanation)}</div>')
+        back += [f'<blockquote class="source">{_html(text)}</blockquote>' for text in dict.fromkeys((pair.source, item.source)) if text]
+        notes.append(AnkiNote(pair_guid(item.key, pair.left), front, "".join(back), _tags(item), deck_name(deck_title), changed_at))
+    return notes
 
 
 def iter_csv(notes: Iterable[AnkiNote]) -> Iterator[str]:

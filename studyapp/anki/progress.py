@@ -29,6 +29,7 @@ NEW, LEARN, REVIEW, RELEARN = 0, 1, 2, 3
 QUEUE_NEW, QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN, QUEUE_SUSPENDED, QUEUE_USER_BURIED = 0, 1, 2, 3, -1, -3
 # Anki's review-log kinds: learning, review, relearning
 LOG_KIND = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
+LOG_FILTERED = 3  # a review in a filtered deck; with factor 0, cramming that Anki's scheduler and FSRS leave out
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,19 @@ def revlog(reviews: Iterable[Review], timing: Timing, taken: set[int]) -> list[A
         rows.append(AnkiReview(stamp, review.rating, _interval(review.after, review.reviewed_at, timing), last,
                                difficulty_factor(review.after.difficulty), min(review.duration_ms or 0, MAX_TAKEN_MS),
                                LOG_KIND[review.kind]))
+    return rows
+
+
+def cramming(answers: Iterable[tuple[datetime, bool]], taken: set[int]) -> list[AnkiReview]:
+    """Practice answers (when, right) as Anki's cramming rows: Filtered with factor 0 and no interval, the
+    entries a filtered deck without rescheduling writes, which Anki's scheduling and FSRS ignore."""
+    rows = []
+    for answered_at, right in answers:
+        stamp = int(answered_at.timestamp() * 1000)
+        while stamp in taken:
+            stamp += 1
+        taken.add(stamp)
+        rows.append(AnkiReview(stamp, 3 if right else 1, 0, 0, 0, 0, LOG_FILTERED))
     return rows
 
 

@@ -6,17 +6,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, union_all
 from sqlalchemy.orm import Session
 
 from studyapp.anki import formats
 from studyapp.anki import progress as anki_progress
 from studyapp.anki.progress import CardProgress, PackageProgress, Preset, Review, Timing
-from studyapp.bank import catalog
+from studyapp.bank import catalog, sync
 from studyapp.bank.items import Category, Item
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.models import Card, Deck, LearnAnswer, Learner, LearnSession, Question, Quiz, QuizItem, ReviewLog
 
 PRESET_BASE = 1_930_070_400_000  # + the learner's id: the preset a learner's package brings (Anki adds a new id only)
 
@@ -51,7 +51,7 @@ def _export_query(chosen: ExportFilter, learner_id: int | None, now: datetime | 
         query = query.where(Question.category == chosen.category)
     if learner_id is not None:
         query = query.join(Card, Card.question_id == Question.id).where(Card.learner_id == learner_id,
-                                                                        reviews.in_card_list())
+                                                                        reviews.in_card_list(), sync.makes_cards())
         if chosen.due_only:  # as the review queue: buried (until later) and suspended cards are not due
             query = query.where(Card.reps > 0, Card.due <= now, Card.is_suspended.is_(False), reviews.not_buried(now))
         if chosen.leeches_only:
@@ -68,7 +68,7 @@ def notes_for_export(session: Session, chosen: ExportFilter, learner_id: int | N
     """
     for data, title, changed in session.execute(_export_query(chosen, learner_id, now)):
         if chosen.tag is None or chosen.tag in data.get("tags", ()):
-            yield formats.note_for(Item.from_dict(data), title, changed.timestamp())
+            yield from formats.notes_for(Item.from_dict(data), title, changed.timestamp())  # a matching item: one per pair
 
 
 def learner_package(session: Session, learner: Learner, chosen: ExportFilter,
@@ -94,12 +94,30 @@ def learner_package(session: Session, learner: Learner, chosen: ExportFilter,
         if log.card_id in cards:
             history.setdefault(log.card_id, []).append(_review(log))
     taken: set[int] = set()
+    practice = _practice_answers(session, learner.id)
     for card_id, (guid, card) in cards.items():
         shown = CardProgress(reviews.state_of(card), card.is_suspended, card.buried_until, tuple(history.get(card_id, ())))
         columns = anki_progress.card_columns(shown, now, preset, timing)
         if columns is not None:
-            package.cards[guid] = (columns, anki_progress.revlog(shown.reviews, timing, taken))
+            rows = anki_progress.revlog(shown.reviews, timing, taken)
+            rows += anki_progress.cramming(practice.get(card.question_id, ()), taken)
+            package.cards[guid] = (columns, sorted(rows, key=lambda row: row.id))
     return notes, package
+
+
+def _practice_answers(session: Session, learner_id: int) -> dict[int, list[tuple[datetime, bool]]]:
+    """Per question row, the learner's practice answers (quizzes and Learn marked practice): when, and right or not."""
+    quiz = (select(Question.id, QuizItem.answered_at, QuizItem.is_correct).join(Quiz, Quiz.id == QuizItem.quiz_id)
+            .join(Question, Question.key == QuizItem.question_key)
+            .where(Quiz.learner_id == learner_id, Quiz.is_practice.is_(True), QuizItem.answered_at.is_not(None)))
+    learned = (select(Question.id, LearnAnswer.answered_at, LearnAnswer.is_correct | LearnAnswer.is_overridden)
+               .join(LearnSession, LearnSession.id == LearnAnswer.learn_session_id)
+               .join(Question, Question.key == LearnAnswer.question_key)
+               .where(LearnSession.learner_id == learner_id, LearnSession.is_practice.is_(True)))
+    found: dict[int, list[tuple[datetime, bool]]] = {}
+    for question_id, answered_at, right in session.execute(union_all(quiz, learned)):
+        found.setdefault(question_id, []).append((answered_at, bool(right)))
+    return found
 
 
 def _review(log: ReviewLog) -> Review:

@@ -28,13 +28,14 @@ SYNC_ID = "studyapp.bank_version"  # Session.info key: the bank version this ses
 
 @dataclass(frozen=True)
 class DeckSummary:
-    """A deck and how many questions it has per category."""
+    """A deck and how many questions it has per category, and how many of them make flashcards."""
 
     key: str
     title: str
     description: str
     total: int
     by_category: dict[str, int]
+    cards: int = 0  # questions that make flashcards (Item.is_card): a learner's new cards are these less those studied
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def _read(session: Session, version: int) -> Snapshot:
         counts: dict[str, int] = {}
         for item in live[deck_id]:
             counts[item.category.value] = counts.get(item.category.value, 0) + 1
-        summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts))
+        summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts,
+                                     sum(item.is_card for item in live[deck_id])))
     return Snapshot(version, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks),
                     tuple(deck_id for deck_id, *_ in decks))
 

@@ -34,7 +34,7 @@ class Pool:
         self.groups: dict[tuple[Category, str], list[tuple[int, str, str, str]]] = {}
         self.dates: dict[tuple[dates.Precision, bool], list[tuple[date, str, str]]] = {}  # (first day, answer, shown)
         for other in self.items:
-            if other.kind == Kind.TRUEFALSE:
+            if other.kind in (Kind.TRUEFALSE, Kind.MATCHING):  # no answer of its category to offer
                 continue
             for text in (other.answer_text, *other.distractors):
                 entry = (len(text), text, other.group, other.key)

@@ -8,32 +8,11 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from studyapp.bank import dates
-from studyapp.bank.spelling import normalize
+from studyapp.bank import dates, fieldchecks
+from studyapp.bank.fieldchecks import MAX_PAIRS, MIN_PAIRS, FieldProblem, parse_iso
 
 CategoryName = Literal["date", "place", "organization", "person", "event", "publication", "idea"]
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]*)\]\]")
-_ISO_RANGE = re.compile(r"\s*\d{3}[\d-]*s?\s*/\s*\d{3}[\d-]*s?\s*")
-_PRECISION_NAMES = {dates.Precision.DECADE: "a decade", dates.Precision.YEAR: "a year",
-                    dates.Precision.MONTH: "a month", dates.Precision.DAY: "a day"}
-
-
-class FieldProblem(ValueError):
-    """A check across fields that found fault with one of them; `path` locates it inside the model.
-
-    `more` carries further problems the same check found, so every one of them is reported in one run.
-    """
-
-    def __init__(self, path: tuple[str | int, ...], message: str, more: tuple[FieldProblem, ...] = ()) -> None:
-        super().__init__(message)
-        self.path = path
-        self.more = more
-
-
-def _raise_all(found: list[FieldProblem]) -> None:
-    """Raise the problems found (the first, carrying the rest), if any."""
-    if found:
-        raise FieldProblem(found[0].path, str(found[0]), tuple(found[1:]))
 
 
 def _key(value: str) -> str:
@@ -51,21 +30,6 @@ def _tag(value: str) -> str:
 Key = Annotated[str, AfterValidator(_key), Field(json_schema_extra={"pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"})]
 Tag = Annotated[str, AfterValidator(_tag), Field(json_schema_extra={"pattern": "^\\S+$"})]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-def parse_iso(value: str) -> dates.DateValue:
-    """dates.parse_iso with a message that says how to write the date; raises ValueError."""
-    try:
-        return dates.parse_iso(value)
-    except ValueError as error:
-        reason = str(error)
-        guess = dates.parse_text(value) if reason.startswith("'") else None  # a spelling problem, not a bad day
-        if "/" in value and not _ISO_RANGE.fullmatch(value):  # 03/07/1930: the / was read as a range
-            reason = (f"'{value}' is not a date: write it as {guess.iso() if guess else 'YYYY-MM-DD'} "
-                      "(a / only joins the two ends of a range, as in 1930-06-30/1930-07-02)")
-        elif guess:
-            reason += f" (did you mean {guess.iso()}?)"
-        raise ValueError(reason) from None
 
 
 def _iso(value: str) -> str:
@@ -107,53 +71,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, json_schema_extra=_widen_text_types)
 
 
-def _option_problems(answer: str, alternatives: list[str], distractors: list[str], is_date: bool,
-                     field: str = "distractors") -> list[FieldProblem]:
-    """Every distractor that is the answer, a repeat or (for a date) not a date of the answer's precision."""
-    right = {normalize(answer), *(normalize(a) for a in alternatives)}
-    want = dates.parse_iso(answer) if is_date else None
-    right_dates = [want, *(v for v in map(dates.parse_text, alternatives) if v is not None)] if want else []
-    seen: set[str] = set()
-    seen_dates: list[dates.DateValue] = []
-    found = []
-    for index, text in enumerate(distractors):
-        key, value = normalize(text), dates.parse_text(text) if want else None
-        message = None
-        if key in right:
-            message = f"distractor '{text}' is the answer or one of its alternatives"
-        elif key in seen:
-            message = f"distractor '{text}' is listed twice"
-        elif want and value is None:
-            message = f"distractor '{text}' is not a date: {_date_reason(text)}"
-        elif want and value in right_dates:
-            message = f"distractor '{text}' is the same date as the answer or one of its alternatives"
-        elif want and value in seen_dates:
-            message = f"distractor '{text}' is the same date as another distractor"
-        elif want and _shape(value) != _shape(want):
-            message = (f"distractor '{text}' is {_shape(value)} but the answer is {_shape(want)}: "
-                       "give distractors of the same precision")
-        seen.add(key)
-        if value is not None:
-            seen_dates.append(value)
-        if message:
-            found.append(FieldProblem((field, index), message))
-    return found
-
-
-def _date_reason(text: str) -> str:
-    try:
-        dates.parse_iso(text)
-    except ValueError as error:
-        if not str(error).startswith("'"):  # a real reason, such as "February 1930 has no day 30"
-            return str(error)
-    return "write one unambiguous date, like 1930-07-03 or 3 July 1930"
-
-
-def _shape(value: dates.DateValue) -> str:
-    name = _PRECISION_NAMES[value.precision]
-    return name if value.end is None else f"a range of {name.removeprefix('a ')}s"
-
-
 _T = TypeVar("_T")
 
 
@@ -167,11 +84,20 @@ def _at(path: tuple[str | int, ...], check: Callable[[str], _T], value: str) -> 
         raise FieldProblem(path, str(error)) from None
 
 
+class PairModel(_Strict):
+    """One pair of a matching question: a left side and the one right side that fits it."""
+
+    left: Text
+    right: Text = Field(description="on a date question, a date in ISO form (1930-07-03), shown spelt out")
+    alternatives: list[Text] = Field([], description="other spellings of the right side")
+    source: Text | None = Field(None, description="the sentence of the text this pair rests on")
+
+
 class QuestionModel(_Strict):
     """A question written out in full."""
 
     id: Key
-    kind: Literal["choice", "typed", "truefalse", "cloze"]
+    kind: Literal["choice", "typed", "truefalse", "cloze", "matching"]
     category: CategoryName
     prompt: Text | None = None
     text: Text | None = Field(None, description="cloze only: the sentence with one [[blank]]")
@@ -187,9 +113,15 @@ class QuestionModel(_Strict):
     date: IsoDate | None = Field(None, description="when it happened, for chronology; on a date question asking for "
                                                     "less (a year), the full date the text gives")
     event: Text | None = None
+    pairs: list[PairModel] = Field([], description=f"matching only: {MIN_PAIRS} to {MAX_PAIRS} pairs, each right side "
+                                                   "fitting its own left side only")
 
     @model_validator(mode="after")
     def _consistent(self) -> QuestionModel:
+        if self.kind == "matching":
+            return self._matching()
+        if self.pairs:
+            raise FieldProblem(("pairs",), "only matching questions take 'pairs'")
         if self.kind == "cloze":
             if self.text is None:
                 raise ValueError("a cloze needs 'text' with one [[blank]]")
@@ -222,8 +154,16 @@ class QuestionModel(_Strict):
                                               "a date question's 'date' is the full date its answer is part of")
         if self.distractors and self.kind != "choice":
             raise FieldProblem(("distractors",), "only choice questions take 'distractors'")
-        _raise_all(_option_problems(answer, self.alternatives, self.distractors,
+        fieldchecks.raise_all(fieldchecks.option_problems(answer, self.alternatives, self.distractors,
                                     self.category == "date" and self.kind == "choice"))
+        return self
+
+    def _matching(self) -> QuestionModel:
+        """A matching question: a prompt and its pairs; its answers are the pairs' right sides."""
+        found = [] if self.prompt is not None else [FieldProblem(("prompt",), "a matching question needs a 'prompt'")]
+        found += [FieldProblem((name,), f"a matching question takes its answers from its 'pairs': remove '{name}'")
+                  for name in ("text", "answer", "alternatives", "distractors", "date", "event") if getattr(self, name)]
+        fieldchecks.raise_all([*found, *fieldchecks.pair_problems(self.pairs, self.category == "date")])
         return self
 
 
@@ -266,8 +206,8 @@ class FactModel(_Strict):
             raise ValueError(f"a {self.category} fact needs 'prompt' and 'reverse_prompt' (only date and place facts are worded automatically)")
         if templated and self.verb is None and (self.prompt is None or self.reverse_prompt is None):
             raise ValueError("missing 'verb' (or both 'prompt' and 'reverse_prompt')")
-        _raise_all([*_option_problems(self.answer, self.alternatives, self.distractors, self.category == "date"),
-                    *_option_problems(self.subject, self.subject_alternatives, self.subject_distractors, False,
+        fieldchecks.raise_all([*fieldchecks.option_problems(self.answer, self.alternatives, self.distractors, self.category == "date"),
+                    *fieldchecks.option_problems(self.subject, self.subject_alternatives, self.subject_distractors, False,
                                       "subject_distractors")])
         return self
 

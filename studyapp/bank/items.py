@@ -20,6 +20,7 @@ class Kind(StrEnum):
     TRUEFALSE = "truefalse"
     CLOZE = "cloze"
     FACT = "fact"
+    MATCHING = "matching"  # pairs to match: asked in quizzes only (a flashcard shows one prompt and one answer)
 
 
 class Category(StrEnum):
@@ -36,7 +37,28 @@ class Category(StrEnum):
 
 # Fields added after questions were first stored: kept only when set, so that an upgrade's first sync
 # finds the questions that do not use them unchanged.
-_STORED_WHEN_SET = ("about",)
+_STORED_WHEN_SET = ("about", "pairs")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One pair of a matching question: a left side, the right side that belongs to it (a date: ISO, as
+    answers are written), other accepted spellings of that right side, and the sentence the pair rests on."""
+
+    left: str
+    right: str
+    alternatives: tuple[str, ...] = ()
+    source: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready copy."""
+        return {"left": self.left, "right": self.right, "alternatives": list(self.alternatives), "source": self.source}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Pair:
+        """Rebuild a pair stored with to_dict."""
+        return cls(str(data["left"]), str(data["right"]), tuple(data.get("alternatives") or ()),  # type: ignore[arg-type]
+                   str(data.get("source") or ""))
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,7 @@ class Item:
     event: str = ""
     fact: str = ""  # a fact's id, on both of its directions
     about: str = ""  # the id of another question or fact this one asks about (see identity.fact_groups)
+    pairs: tuple[Pair, ...] = ()  # a matching question's pairs, in the bank's order
     file: str = ""
     line: int = 0
     column: int = 0
@@ -66,9 +89,18 @@ class Item:
     @property
     def answer_text(self) -> str:
         """The answer as a learner reads it (dates spelt out)."""
-        if self.category == Category.DATE and self.kind != Kind.TRUEFALSE:
+        if self.category == Category.DATE and self.kind not in (Kind.TRUEFALSE, Kind.MATCHING):
             return dates.parse_iso(self.answer).display()
         return self.answer
+
+    @property
+    def is_card(self) -> bool:
+        """Whether it makes a flashcard (one prompt, one answer): every kind but matching."""
+        return self.kind != Kind.MATCHING
+
+    def right_text(self, pair: Pair) -> str:
+        """A matching pair's right side as a learner reads it (dates spelt out)."""
+        return dates.parse_iso(pair.right).display() if self.category == Category.DATE else pair.right
 
     @property
     def other_spellings(self) -> tuple[str, ...]:
@@ -86,6 +118,7 @@ class Item:
         """A JSON-ready copy, for the database."""
         data = dict(self.__dict__)
         data["alternatives"], data["distractors"], data["tags"] = list(self.alternatives), list(self.distractors), list(self.tags)
+        data["pairs"] = [pair.to_dict() for pair in self.pairs]
         for name in _STORED_WHEN_SET:
             if not data[name]:
                 del data[name]
@@ -97,6 +130,7 @@ class Item:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for name in ("alternatives", "distractors", "tags"):
             values[name] = tuple(values.get(name) or ())  # type: ignore[arg-type]
+        values["pairs"] = tuple(Pair.from_dict(pair) for pair in values.get("pairs") or ())  # type: ignore[attr-defined]
         values["kind"] = Kind(values["kind"])
         values["category"] = Category(values["category"])
         return cls(**values)  # type: ignore[arg-type]

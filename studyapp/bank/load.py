@@ -16,7 +16,7 @@ import pydantic
 
 from studyapp.bank import dates, fileformat, yamltext
 from studyapp.bank.fileformat import CLOZE_BLANK, DeckFile, FactModel, QuestionModel
-from studyapp.bank.items import Bank, Category, Deck, Item, Kind
+from studyapp.bank.items import Bank, Category, Deck, Item, Kind, Pair
 from studyapp.errors import BankError, Problem
 
 SUFFIXES = (".yaml", ".yml")
@@ -110,30 +110,35 @@ def load_file(path: Path, position: int = 0, root: Path | None = None,
         items.append(_question_item(model, question, name, document.mark(("questions", index))))
     for index, fact in enumerate(model.facts):
         items.extend(_fact_items(model, fact, name, document.mark(("facts", index))))
-    sources = [(part, index, entry.id, entry.source) for part, entries in (("questions", model.questions), ("facts", model.facts))
-               for index, entry in enumerate(entries)]
-    return deck, items, [] if source_text is None else _check_quotes(sources, document, name, source_text)
+    return deck, items, [] if source_text is None else _check_quotes(_raw_sources(document.value), document, name, source_text)
 
 
-def _raw_sources(value: dict) -> list[tuple[str, int, str, str]]:
-    """(part, index, id, source) of every entry of a file that did not validate, as far as they can be read."""
+def _raw_sources(value: dict) -> list[tuple[yamltext.Path, str, str]]:
+    """(path, whose, source) of every citation of a file (an entry's, a matching pair's), as far as they can be read."""
     found = []
     for part in ("questions", "facts"):
         entries = value.get(part)
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            if isinstance(entry, dict) and isinstance(entry.get("source"), str):
-                found.append((part, index, str(entry.get("id")), entry["source"]))
+            if not isinstance(entry, dict):
+                continue
+            if isinstance(entry.get("source"), str):
+                found.append(((part, index, "source"), f"'{entry.get('id')}'", entry["source"]))
+            pairs = entry.get("pairs")
+            for number, pair in enumerate(pairs if isinstance(pairs, list) else [], 1):
+                if isinstance(pair, dict) and isinstance(pair.get("source"), str):
+                    found.append(((part, index, "pairs", number - 1, "source"), f"'{entry.get('id')}' (pair {number})",
+                                  pair["source"]))
     return found
 
 
-def _check_quotes(sources: list[tuple[str, int, str, str | None]], document: yamltext.Document, name: str,
+def _check_quotes(sources: list[tuple[yamltext.Path, str, str]], document: yamltext.Document, name: str,
                   source_text: str) -> list[Problem]:
     haystack = normalize_quote(source_text)
     problems: list[Problem] = []
-    for part, index, key, source in sources:
+    for path, whose, source in sources:
         if source and normalize_quote(source) not in haystack:
-            mark = document.mark((part, index, "source"))
-            problems.append(Problem(name, mark.line, mark.column, f"source quote of '{key}' is not in the source text"))
+            mark = document.mark(path)
+            problems.append(Problem(name, mark.line, mark.column, f"source quote of {whose} is not in the source text"))
     return problems
 
 
@@ -185,7 +190,7 @@ def _problem(name: str, document: yamltext.Document, error: dict) -> Problem:
 
 def _did_you_mean(loc: tuple, document: yamltext.Document) -> str:
     parent = loc[:-1]
-    model = {("facts",): FactModel, ("questions",): QuestionModel}.get(tuple(p for p in parent if isinstance(p, str)), DeckFile)
+    model = {("facts",): FactModel, ("questions",): QuestionModel, ("questions", "pairs"): fileformat.PairModel}.get(tuple(p for p in parent if isinstance(p, str)), DeckFile)
     close = difflib.get_close_matches(str(loc[-1]), model.model_fields, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -197,11 +202,16 @@ def _question_item(deck: DeckFile, q: QuestionModel, file: str, mark: yamltext.M
         if q.category == "date":
             answer = dates.parse_text(answer).iso()  # type: ignore[union-attr]
         prompt = CLOZE_BLANK.sub("_____", q.text or "")
+    pairs = tuple(Pair(p.left, p.right, tuple(p.alternatives), p.source or "") for p in q.pairs)
+    if pairs:  # the answer, as instructors' pages show it: the right pairing
+        answer = "; ".join(f"{p.left}: {dates.parse_iso(p.right).display() if q.category == 'date' else p.right}"
+                           for p in pairs)
     return Item(
         key=q.id, deck=deck.deck, kind=Kind(q.kind), category=Category(q.category), prompt=prompt,
         answer=answer, alternatives=tuple(q.alternatives), distractors=tuple(q.distractors),
         explanation=q.explanation or "", source=q.source or "", tags=_tags(deck.tags, q.tags),
-        group=q.group or "", date=q.date or "", event=q.event or "", about=q.about or "", file=file, line=mark.line, column=mark.column,
+        group=q.group or "", date=q.date or "", event=q.event or "", about=q.about or "", pairs=pairs, file=file,
+        line=mark.line, column=mark.column,
     )
 
 

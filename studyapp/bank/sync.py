@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import exists, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from studyapp.bank import catalog
-from studyapp.bank.items import Bank
+from studyapp.bank.items import Bank, Kind
 from studyapp.db import UTCDateTime
 from studyapp.errors import Problem
 from studyapp.models import NEW_CARD_DUE, BankSync, Card, Deck, Learner, Question
@@ -105,12 +106,18 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
     return report
 
 
+def makes_cards() -> ColumnElement[bool]:
+    """The condition a question row makes a flashcard (Item.is_card): every kind but matching, whose pairs are no
+    one prompt and one answer. Card queries keep it too, for a card whose question has become a matching one."""
+    return Question.kind != Kind.MATCHING.value
+
+
 def add_missing_cards(session: Session, learner_id: int | None = None) -> None:
     """A new card for every live question that a learner (or every learner) has none of yet. Does not commit."""
     has_card = exists().where(Card.learner_id == Learner.id, Card.question_id == Question.id)
     constants = [literal(NEW_CARD_DUE, UTCDateTime()), *(literal(v) for v in (1, 0, 0, 0, False, False, 0))]
     missing = (select(Question.id, Learner.id, *constants).join(Deck, Question.deck_id == Deck.id).join(Learner, true())
-               .where(Question.is_retired.is_(False), ~has_card).order_by(Learner.id, Deck.position, Question.id))
+               .where(Question.is_retired.is_(False), makes_cards(), ~has_card).order_by(Learner.id, Deck.position, Question.id))
     if learner_id is not None:
         missing = missing.where(Learner.id == learner_id)
     session.execute(insert(Card).from_select(

@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _NULL = "tag:yaml.org,2002:null"
-# A bank file nests 4 deep (file > questions > question > distractors); the cap keeps
+# A bank file nests 6 deep (file > questions > question > pairs > pair > alternatives); the cap keeps
 # the recursive build far from Python's recursion limit.
 MAX_DEPTH = 10
 
@@ -155,7 +155,7 @@ def _syntax_hint(problem: str, line: str) -> str:
 
 
 def _too_deep() -> str:
-    return f"lists and mappings nested more than {MAX_DEPTH} deep: a bank file needs 4 at most"
+    return f"lists and mappings nested more than {MAX_DEPTH} deep: a bank file needs 6 at most"
 
 
 def _mark(event: yaml.Event) -> Mark:

@@ -19,6 +19,7 @@ from studyapp.flashcards.scheduler import CardState, Rating, State
 from studyapp.models import Card, Deck, Learner, Question, ReviewLog
 
 COUNT_CAP = 9999
+NEW_CARD_ORIGINS = ("review", "learn")  # ratings that introduce a new card use up the day's new-card limit
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ def not_buried(now: datetime) -> ColumnElement[bool]:
 
 def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
     query = (select(Card).join(Question, Card.question_id == Question.id)
-             .where(Card.learner_id == learner_id, Question.is_retired.is_(False), Card.is_suspended.is_(False),
-                    not_buried(now)))
+             .where(Card.learner_id == learner_id, Question.is_retired.is_(False), sync.makes_cards(),
+                    Card.is_suspended.is_(False), not_buried(now)))
     return query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key) if deck_key else query
 
 
@@ -146,10 +147,10 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
     done = select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.origin == "review",
-        ReviewLog.is_undone.is_(False))
+        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False))
     numbers = [
-        done.where(ReviewLog.kind == "review").scalar_subquery(), done.where(ReviewLog.kind == "new").scalar_subquery(),
+        done.where(ReviewLog.kind == "review", ReviewLog.origin == "review").scalar_subquery(),
+        done.where(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS)).scalar_subquery(),
         _capped(reviews, learner.reviews_per_day), _capped(new, max(learner.new_per_day, 1)),
         learning.with_only_columns(func.count().filter(later < end)).scalar_subquery(),
         learning.with_only_columns(func.count().filter(later <= now)).scalar_subquery(),
@@ -199,6 +200,11 @@ def _apply(card: Card, state: CardState) -> None:
 def record_rating(session: Session, learner: Learner, card: Card, rating: Rating, now: datetime,
                   settings: scheduler.Settings, duration_ms: int | None = None, origin: str = "review") -> bool:
     """Schedule the card and append its log entry (no commit); True when it became a leech."""
+    return _record(session, learner, card, rating, now, settings, duration_ms, origin)[0]
+
+
+def _record(session: Session, learner: Learner, card: Card, rating: Rating, now: datetime,
+            settings: scheduler.Settings, duration_ms: int | None, origin: str) -> tuple[bool, ReviewLog]:
     before = state_of(card)
     snapshot = _snapshot(card)
     after = scheduler.next_review(card.id, before, rating, now, settings, duration_ms)
@@ -207,10 +213,11 @@ def record_rating(session: Session, learner: Learner, card: Card, rating: Rating
     if became_leech:
         card.is_leech = True
         card.is_suspended = card.is_suspended or learner.suspend_leeches
-    session.add(ReviewLog(card_id=card.id, learner_id=learner.id, rating=int(rating), reviewed_at=now,
-                          duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
-                          state_after=_snapshot(card)))
-    return became_leech
+    log = ReviewLog(card_id=card.id, learner_id=learner.id, rating=int(rating), reviewed_at=now,
+                    duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
+                    state_after=_snapshot(card))
+    session.add(log)
+    return became_leech, log
 
 
 def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
@@ -316,6 +323,51 @@ def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str
     return moved
 
 
+@dataclass(frozen=True)
+class LearnRating:
+    """What a Learn answer did to its card: the log entry it wrote, or why it wrote none."""
+
+    log: ReviewLog | None
+    card: Card | None
+    held_back: str = ""  # "suspended", "new-limit" or "no-card" when nothing was rated
+
+
+def new_cards_today(session: Session, learner: Learner, now: datetime) -> int:
+    """New cards the learner has introduced today (on the review screen or in Learn): the new-card limit's count."""
+    start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
+    return session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False),
+        ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS))) or 0
+
+
+def rate_from_learn(session: Session, learner: Learner, question_key: str, rating: Rating, now: datetime,
+                    settings: scheduler.Settings) -> LearnRating:
+    """Rate the question's card for a first-try Learn answer (no commit); a new card only within today's limit."""
+    card = session.scalar(select(Card).join(Question).where(Card.learner_id == learner.id, Question.key == question_key))
+    if card is None:
+        return LearnRating(None, None, "no-card")
+    if card.is_suspended:
+        return LearnRating(None, card, "suspended")
+    if card.reps == 0 and new_cards_today(session, learner, now) >= learner.new_per_day:
+        return LearnRating(None, card, "new-limit")
+    return LearnRating(_record(session, learner, card, rating, now, settings, None, "learn")[1], card)
+
+
+def take_back(session: Session, log: ReviewLog, now: datetime) -> bool:
+    """Undo one rating (no commit) if nothing has rated its card since: a changed Learn answer; True if undone."""
+    later = session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
+    if later or log.is_undone:
+        return False
+    card = session.get(Card, log.card_id)
+    if card is None:
+        return False
+    log.is_undone, log.undone_at = True, now
+    card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
+    _apply(card, state_in(log.state_before))
+    return True
+
+
 def in_card_list() -> ColumnElement[bool]:
     """The card list's rule (and the learner's Anki export's): studied or suspended (a new card can be suspended too)."""
     return or_(Card.reps > 0, Card.is_suspended.is_(True))
@@ -326,8 +378,8 @@ def _listed_cards(learner_id: int) -> Select:
     # in_card_list() as two index ranges (studied; suspended), each an index: as one OR, SQLite walks every new card
     listed = union(select(Card.id).where(Card.learner_id == learner_id, Card.reps > 0),
                    select(Card.id).where(Card.learner_id == learner_id, Card.is_suspended.is_(True))).subquery()
-    return (select(Card).join(listed, Card.id == listed.c.id).join(Question).where(Question.is_retired.is_(False))
-            .order_by(Card.due, Card.id))
+    return (select(Card).join(listed, Card.id == listed.c.id).join(Question)
+            .where(Question.is_retired.is_(False), sync.makes_cards()).order_by(Card.due, Card.id))
 
 
 def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False,
@@ -380,10 +432,11 @@ def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict
                func.count().filter(and_(Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
                func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
         .select_from(Card).join(Question, Card.question_id == Question.id)
-        .where(Card.learner_id == learner_id, Card.reps > 0, Question.is_retired.is_(False)).group_by(Question.deck_id))
+        .where(Card.learner_id == learner_id, Card.reps > 0, Question.is_retired.is_(False), sync.makes_cards())
+        .group_by(Question.deck_id))
     studied = {deck_id: (count, due, mastered) for deck_id, count, due, mastered in rows}
     counts = {}
     for deck, deck_id in zip(bank.decks, bank.deck_ids, strict=True):
         count, due, mastered = studied.get(deck_id, (0, 0, 0))
-        counts[deck.key] = {"due": due, "new": max(deck.total - count, 0), "mastered": mastered}
+        counts[deck.key] = {"due": due, "new": max(deck.cards - count, 0), "mastered": mastered}
     return counts

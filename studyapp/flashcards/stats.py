@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from studyapp.bank import catalog
+from studyapp.bank import catalog, sync
 from studyapp.db import quarter_hour, quarter_hour_start
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.charts import streak
@@ -60,7 +60,7 @@ def card_counts(session: Session, learner_id: int) -> dict[str, int]:
     ones are the rest (a learner with 40,000 new cards costs what one with 100 does).
     """
     live = select(func.count()).select_from(Card).join(Question).where(
-        Card.learner_id == learner_id, Question.is_retired.is_(False))
+        Card.learner_id == learner_id, Question.is_retired.is_(False), sync.makes_cards())
     studied = live.where(Card.reps > 0)
     row = session.execute(select(
         studied.where(Card.state != State.REVIEW, Card.is_suspended.is_(False)).scalar_subquery(),
@@ -70,7 +70,7 @@ def card_counts(session: Session, learner_id: int) -> dict[str, int]:
         live.where(Card.is_suspended.is_(True), Card.reps + 0 == 0).scalar_subquery())).one()  # "+ 0": by the
     # suspension index, not the (learner, reps) one, which would walk every new card
     learning, review, studied_count, suspended, suspended_new = row
-    total = sum(deck.total for deck in catalog.snapshot(session).decks)
+    total = sum(deck.cards for deck in catalog.snapshot(session).decks)
     return {"new": max(total - studied_count - suspended_new, 0), "learning": learning, "review": review,
             "suspended": suspended}
 

@@ -1,28 +1,30 @@
-"""Service: what instructors see of the bank: counts, answer rates, distractor picks, previews."""
+"""Service: what instructors see of the bank: counts, answer rates, distractor and pairing picks, previews."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from studyapp.bank import distractors
 from studyapp.bank.items import Item, Kind
 from studyapp.errors import NotFound, Problem
-from studyapp.models import Deck, Question, QuizItem
-from studyapp.quizzes import generate
+from studyapp.models import Deck, LearnAnswer, Question, QuizItem
+from studyapp.quizzes import generate, grading
 from studyapp.quizzes.question import QuizQuestion
 
 
 @dataclass(frozen=True)
 class AnswerRate:
-    """How learners did on one question in quizzes."""
+    """How learners did on one question in quizzes and Learn; `overridden`: typed misses learners said were right
+    ("I was right" in Learn, counted as right)."""
 
     answered: int
     correct: int
+    overridden: int = 0
 
     @property
     def percent(self) -> int | None:
@@ -38,6 +40,7 @@ class Preview:
     forms: list[QuizQuestion]
     rate: AnswerRate
     picks: list[tuple[str, int, bool]]  # option text, times chosen, is it the answer
+    pairings: list[tuple[str, str, str, int]] = field(default_factory=list)  # a matching: left, its right, chosen, times
 
 
 def bank_counts(session: Session) -> list[tuple[str, str, dict[str, int], dict[str, int]]]:
@@ -55,11 +58,20 @@ def bank_counts(session: Session) -> list[tuple[str, str, dict[str, int], dict[s
 
 
 def answer_rates(session: Session) -> dict[str, AnswerRate]:
-    """Per question key: quiz answers and how many were right."""
-    rows = session.execute(select(QuizItem.question_key, func.count(), func.count().filter(QuizItem.is_correct.is_(True)))
-                           .where(QuizItem.question_key.is_not(None), QuizItem.answered_at.is_not(None))
-                           .group_by(QuizItem.question_key))
-    return {key: AnswerRate(answered, correct) for key, answered, correct in rows}
+    """Per question key: answers in quizzes and Learn, how many were right, and how many learners overrode."""
+    quizzes = (select(QuizItem.question_key.label("key"), func.count().label("answered"),
+                      func.count().filter(QuizItem.is_correct.is_(True)).label("correct"), literal(0).label("overridden"))
+               .where(QuizItem.question_key.is_not(None), QuizItem.answered_at.is_not(None))
+               .group_by(QuizItem.question_key))
+    learned = (select(LearnAnswer.question_key, func.count(),
+                      func.count().filter(or_(LearnAnswer.is_correct.is_(True), LearnAnswer.is_overridden.is_(True))),
+                      func.count().filter(LearnAnswer.is_overridden.is_(True)))
+               .group_by(LearnAnswer.question_key))
+    rates: dict[str, AnswerRate] = {}
+    for key, answered, correct, overridden in session.execute(union_all(quizzes, learned)):
+        before = rates.get(key, AnswerRate(0, 0))
+        rates[key] = AnswerRate(before.answered + answered, before.correct + correct, before.overridden + overridden)
+    return rates
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,7 @@ SORTS = {
     "category": lambda row: (row.item.category.value, row.item.key),
     "answered": lambda row: (-row.rate.answered, row.item.key),
     "right": lambda row: (row.rate.percent is None, row.rate.percent or 0, row.item.key),  # the hardest first
+    "overridden": lambda row: (-row.rate.overridden, row.item.key),
     "problems": lambda row: (-len(row.problems), row.item.key),
 }
 
@@ -147,7 +160,7 @@ def preview(session: Session, key: str) -> Preview:
     item = Item.from_dict(data)
     pool = distractors.Pool(live_questions(session))
     forms = []
-    if item.kind == Kind.TRUEFALSE:
+    if item.kind in (Kind.TRUEFALSE, Kind.MATCHING):
         forms.append(generate.ask(item, pool, random.Random(0)))
     else:
         choice = distractors.pick_distractors(item, pool, random.Random(0))
@@ -163,13 +176,30 @@ def preview(session: Session, key: str) -> Preview:
         order = _order_with(item, pool.items)
         if order is not None:
             forms.append(order)
-    answered = session.execute(select(QuizItem.payload, QuizItem.response, QuizItem.is_correct).where(
-        QuizItem.question_key == key, QuizItem.answered_at.is_not(None))).all()
+    answered = [*session.execute(select(QuizItem.payload, QuizItem.response, QuizItem.is_correct, literal(False)).where(
+        QuizItem.question_key == key, QuizItem.answered_at.is_not(None))),
+        *session.execute(select(LearnAnswer.payload, LearnAnswer.response, LearnAnswer.is_correct,
+                                LearnAnswer.is_overridden).where(LearnAnswer.question_key == key))]
     picks: Counter[str] = Counter()
-    for payload, response, _ in answered:
+    for payload, response, *_ in answered:
         options = payload.get("options") or []
         if payload.get("form") == "choice" and response and response.isdecimal() and int(response) < len(options):
             picks[options[int(response)]] += 1
-    rate = AnswerRate(len(answered), sum(1 for *_, correct in answered if correct))
+    rate = AnswerRate(len(answered), sum(1 for *_, correct, overridden in answered if correct or overridden),
+                      sum(1 for *_, overridden in answered if overridden))
     right = distractors.option_text(item.answer_text)
-    return Preview(item, forms, rate, [(text, n, text == right) for text, n in picks.most_common()])
+    return Preview(item, forms, rate, [(text, n, text == right) for text, n in picks.most_common()],
+                   wrong_pairings([(payload, response) for payload, response, *_ in answered]))
+
+
+def wrong_pairings(answers: list[tuple[dict, str | None]]) -> list[tuple[str, str, str, int]]:
+    """The wrong pairings learners chose in a matching question's answers (stored payload, response), most chosen
+    first: left side, the right side that fits it, the one chosen instead, how many times. Pure."""
+    chosen: Counter[tuple[str, str, str]] = Counter()
+    for payload, response in answers:
+        if payload.get("form") == "matching" and response:
+            for pair in grading.matching_pairs(QuizQuestion.from_dict(payload), response):
+                if not pair.is_correct and pair.chosen is not None:
+                    chosen[(pair.left, pair.right, pair.chosen)] += 1
+    return [(left, right, wrong, count) for (left, right, wrong), count in
+            sorted(chosen.items(), key=lambda entry: (-entry[1], entry[0]))]

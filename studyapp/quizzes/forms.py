@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -23,6 +23,9 @@ class QuizForm(FlaskForm):
                           validators=[InputRequired("Say how many questions."), NumberRange(1, 50, "Choose 1 to 50 questions.")])
     seed = IntegerField("Seed (optional: the same seed gives the same quiz)",
                         validators=[Optional(), NumberRange(0, MAX_SEED, f"A seed is a whole number from 0 to {MAX_SEED}.")])
+    kind = SelectField("Kinds of question", choices=[SelectChoice("", "Every kind, mixed"),
+                                                     SelectChoice("matching", "Matching only")], default="")
+    practice = BooleanField("Practice: don't change my schedule")
 
     def validate_given(self, names: Iterable[str]) -> bool:
         """Check only the fields a shared link gives (a link carries no CSRF token and may leave fields out)."""
@@ -37,8 +40,8 @@ class AnswerForm(FlaskForm):
     response = StringField("Your answer", validators=[Optional(), Length(max=500)])
 
 
-def quiz_form(decks: list[DeckSummary], **kwargs: object) -> QuizForm:
-    """A QuizForm offering the live decks."""
-    form = QuizForm(**kwargs)
+def quiz_form(decks: list[DeckSummary], practice: bool = False, **kwargs: object) -> QuizForm:
+    """A QuizForm offering the live decks, practice ticked as the learner left it."""
+    form = QuizForm(practice=practice, **kwargs)
     form.deck.choices = [SelectChoice("", "All decks"), *(SelectChoice(d.key, d.title) for d in decks)]
     return form

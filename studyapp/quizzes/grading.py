@@ -90,7 +90,15 @@ def check_typed(response: str, answer: str, alternatives: tuple[str, ...] | list
 
 
 def check(question: QuizQuestion, response: str | list[str]) -> Outcome:
-    """Grade a response to a generated quiz question."""
+    """Grade a response to a generated quiz question.
+
+    A matching response gives, per left side in the question's order, the index of the option chosen for it
+    ("2,0,1" or ["2", "0", "1"]); a missing or unreadable choice is a wrong pair. Right only when every pair is.
+    """
+    if question.form == "matching":
+        pairs = matching_pairs(question, response)
+        right = sum(pair.is_correct for pair in pairs)
+        return Outcome(right == len(pairs), question.answer, f"{right} of {len(pairs)} pairs right.")
     if question.form == "order":
         order = list(response) if isinstance(response, list) else response.split(",")
         expected = "; ".join(question.options[int(i)] for i in question.answer_order)
@@ -112,6 +120,37 @@ def check(question: QuizQuestion, response: str | list[str]) -> Outcome:
                                   question.exact_date)
             return retried if retried.correct else outcome
     return outcome
+
+
+@dataclass(frozen=True)
+class PairVerdict:
+    """One pair of a matching question as answered: its left side, the right side that belongs to it, the one the
+    learner gave it (None: none, or not one of the options) and the sentence it rests on."""
+
+    left: str
+    right: str
+    chosen: str | None
+    is_correct: bool
+    source: str = ""
+
+
+def matching_response(chosen: list[str]) -> str | None:
+    """The response to store for a matching question from its posted selects (the `match` fields, one per left side
+    in order, each an option's index): "2,0,1"; None when one is still empty or not an index (ask again)."""
+    if not chosen or not all(choice.strip().isdecimal() for choice in chosen):
+        return None
+    return ",".join(choice.strip() for choice in chosen)
+
+
+def matching_pairs(question: QuizQuestion, response: str | list[str]) -> list[PairVerdict]:
+    """Each pair of a matching question, in the order its left sides are asked, with the learner's choice for it."""
+    given = response.split(",") if isinstance(response, str) else list(response)
+    count = len(question.options)
+    chosen = [int(text) if text.strip().isdecimal() and int(text) < count else None for text in given]
+    chosen += [None] * (len(question.lefts) - len(chosen))
+    return [PairVerdict(left, question.options[want], None if got is None else question.options[got], got == want,
+                        question.pair_sources[index] if index < len(question.pair_sources) else "")
+            for index, (left, want, got) in enumerate(zip(question.lefts, question.answer_order, chosen))]
 
 
 CLOZE_BLANK = "_____"

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from studyapp import db
 from studyapp.bank import catalog, dates
 from studyapp.bank.items import Category
 from studyapp.errors import InvalidInput, NotFound
@@ -21,6 +22,7 @@ from studyapp.quizzes import generate, grading
 from studyapp.quizzes.question import QuizQuestion
 
 MAX_SEED = 2**31 - 1
+KINDS = (None, "matching")  # what a quiz may be made of: every kind, mixed, or matching questions only
 RETRIES = 5
 
 
@@ -32,6 +34,8 @@ class QuizRequest:
     category: str | None
     length: int
     seed: int
+    practice: bool = False  # answers rate no card
+    kind: str | None = None  # None: every kind, mixed; "matching": matching questions only
 
 
 def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, now: datetime,
@@ -49,25 +53,31 @@ def start_quiz(session: Session, learner_id: int | None, request: QuizRequest, n
     if not candidates:
         raise InvalidInput("There are no questions for that deck and category yet.")
     pool = catalog.pool(session)
+    if request.kind not in KINDS:
+        raise InvalidInput(f"Unknown kind of question '{request.kind}'.")
     rng = random.Random(request.seed)
-    questions = generate.build_quiz(candidates, pool, request.length, rng,
-                                with_order=request.category in (None, Category.DATE.value))
-    row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner_id, seed=request.seed,
-               deck_key=request.deck_key, category=request.category, length=len(questions), created_at=now)
-    row.items = [QuizItem(position=i, payload=q.to_dict(), question_key=q.keys[0] if q.form != "order" else None)
+    if request.kind == "matching":
+        questions = generate.build_matching_quiz(candidates, pool, request.length, rng)
+        if not questions:
+            raise InvalidInput("That deck and category have no matching questions, and too few facts to pair up.")
+    else:
+        questions = generate.build_quiz(candidates, pool, request.length, rng,
+                                        with_order=request.category in (None, Category.DATE.value))
+    row = Quiz(token=secrets.token_urlsafe(16), learner_id=learner_id, seed=request.seed, deck_key=request.deck_key,
+               category=request.category, length=len(questions), created_at=now, is_practice=request.practice,
+               kind=request.kind)
+    row.items = [QuizItem(position=i, payload=q.to_dict(), question_key=q.bank_key)
                  for i, q in enumerate(questions)]
     session.add(row)
+    if learner_id is not None:  # the practice choice is remembered for the next quiz or Learn session
+        session.get_one(Learner, learner_id).practice_by_default = request.practice
     session.commit()
     return row
 
 
 def get_quiz(session: Session, token: str, learner_id: int | None, lock: bool = False) -> Quiz:
     """The quiz at this address if the asker may see it; raises NotFound. `lock` holds its row (PostgreSQL)."""
-    query = select(Quiz).where(Quiz.token == token)
-    if lock:  # FOR UPDATE of the quiz row alone, its items read after
-        row = session.scalar(query.options(selectinload(Quiz.items)).with_for_update(of=Quiz))
-    else:  # one statement: the quiz joined to its items
-        row = session.scalars(query.options(joinedload(Quiz.items))).unique().first()
+    row = db.find_by_token(session, Quiz, Quiz.items, token, lock)
     if row is None or (row.learner_id is not None and row.learner_id != learner_id):
         raise NotFound("There is no such quiz.")
     return row
@@ -88,7 +98,7 @@ def submit_answer(session: Session, token: str, learner_id: int | None, position
     """Grade and store a response; answering the same question again changes nothing (see `recorded_now`).
 
     For a signed-in learner the verdict also rates the question's card when it is already
-    being studied (right = Good, wrong = Again); new cards stay new. Safe under concurrent
+    being studied (right = Good, wrong = Again), unless the quiz is practice; new cards stay new. Safe under concurrent
     requests: the answer is written only if the question is still unanswered, and a clash
     with a rating of the same card is retried.
     """
@@ -125,7 +135,7 @@ def _submit_once(session: Session, token: str, learner_id: int | None, position:
         session.rollback()
         session.refresh(item)
         return item
-    if learner_id is not None and question.form != "order":
+    if learner_id is not None and not row.is_practice and question.form not in ("order", "matching"):
         learner = session.get(Learner, learner_id)
         reviews.feed_quiz_answer(session, learner, list(question.keys), outcome.correct, now,  # type: ignore[arg-type]
                                  reviews.settings_of(learner, fuzz))  # type: ignore[arg-type]

@@ -13,8 +13,10 @@ from studyapp.bank import catalog, dates
 from studyapp.current import utcnow
 from studyapp.db import get_session
 from studyapp.errors import InvalidInput
+from studyapp.quizzes import grading
 from studyapp.quizzes import service as quizzes
 from studyapp.quizzes.forms import AnswerForm, quiz_form
+from studyapp.quizzes.question import QuizQuestion
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quiz")
 # The example a date field shows, at the precision the question asks for (a made-up date, never an answer).
@@ -33,13 +35,15 @@ def date_example(answer_iso: str) -> str:
 def new() -> str | Response:
     """Choose deck, category and length (a shared link pre-fills them), then start."""
     decks = catalog.list_decks(get_session())
-    form = quiz_form(decks, formdata=request.form if request.method == "POST" else request.args or None)
+    form = quiz_form(decks, current.practice_by_default(),
+                     formdata=request.form if request.method == "POST" else request.args or None)
     if request.method == "GET":  # a shared link pre-fills the form: say what is wrong with the values it gives
         status = 200 if form.validate_given(request.args) else 400
         return render_template("quizzes/new.html", form=form), status
     if form.validate():
         seed = form.seed.data if form.seed.data is not None else secrets.randbelow(quizzes.MAX_SEED)
-        choice = quizzes.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed)
+        choice = quizzes.QuizRequest(form.deck.data or None, form.category.data or None, form.length.data, seed,
+                                     bool(form.practice.data), form.kind.data or None)
         row = quizzes.start_quiz(get_session(), current.learner_id(), choice, utcnow(),
                                current_app.config["QUIZ_MAX_LENGTH"])
         if row.length < choice.length:
@@ -77,7 +81,8 @@ def answer(token: str) -> str | Response | tuple[str, int]:
         raise InvalidInput("That answer could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
     position, now = int(form.position.data), utcnow()
     try:
-        response = _order_response() if "order" in request.form else (form.response.data or "")
+        response = (_order_response() if "order" in request.form else _matching_response() if "match" in request.form
+                    else (form.response.data or ""))
         item = quizzes.submit_answer(get_session(), token, current.learner_id(), position, response, now,
                                      current_app.config["FSRS_FUZZ"])
     except InvalidInput as error:
@@ -94,7 +99,8 @@ def _ask_again(token: str, position: int, error: str) -> Response | tuple[str, i
     item = next((i for i in row.items if i.position == position and i.answered_at is None), None)
     if item is None:  # answered meanwhile (another tab): move on
         return redirect(url_for("quizzes.take", token=token))
-    chosen = request.form.getlist("order") if "order" in request.form else request.form.get("response", "")
+    several = next((name for name in ("order", "match") if name in request.form), None)  # one select per row
+    chosen = request.form.getlist(several) if several else request.form.get("response", "")
     return render_template("quizzes/take.html", quiz=row, item=item, question=quizzes.question_of(item), last=None,
                            last_question=None, form=AnswerForm(formdata=None), answer_error=error, chosen=chosen), 400
 
@@ -105,6 +111,14 @@ def _order_response() -> str:
     if not ranks or not all(r.isdecimal() for r in ranks) or sorted(map(int, ranks)) != list(range(1, len(ranks) + 1)):
         raise InvalidInput("Give every event a different place, from 1 to the number of events.")
     return ",".join(str(i) for i, _ in sorted(enumerate(ranks), key=lambda pair: int(pair[1])))
+
+
+def _matching_response() -> str:
+    """Per left side, in the order asked, the index of the option chosen for it (grading.check reads it)."""
+    response = grading.matching_response(request.form.getlist("match"))
+    if response is None:
+        raise InvalidInput("Choose a match for every item: one is still empty.")
+    return response
 
 
 @bp.get("/<token>/results")
@@ -141,6 +155,15 @@ def response_text(item: object, question: object) -> str:
     options = question.options  # type: ignore[attr-defined]
     if question.form == "order":  # type: ignore[attr-defined]
         return "; ".join(options[int(i)] for i in response.split(",") if i.isdecimal() and int(i) < len(options))
+    if question.form == "matching":  # type: ignore[attr-defined]
+        return "; ".join(f"{pair.left}: {pair.chosen or 'nothing'}" for pair in matching_rows(item, question))
     if question.form in ("choice", "truefalse") and response.isdecimal() and int(response) < len(options):  # type: ignore[attr-defined]
         return options[int(response)]
     return response
+
+
+@bp.app_template_global()
+def matching_rows(item: object | None, question: QuizQuestion) -> list[grading.PairVerdict]:
+    """A matching question's pairs in the order asked, with the learner's stored choice for each (none before an
+    answer, or without a quiz item: the instructor's preview)."""
+    return grading.matching_pairs(question, getattr(item, "response", None) or "")

@@ -265,3 +265,38 @@ def test_an_older_backup_keeps_todays_settings_unless_asked(client: FlaskClient,
                                                      "take_settings": "y"}, follow_redirects=True).text
     assert "Your settings were taken from the file." in page
     assert 'value="1m 10m"' in client.get("/settings").text
+
+
+def test_learn_sessions_go_out_and_come_back_in(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    from studyapp.models import LearnAnswer, LearnSession
+    from tests.learn.test_views import answer, start
+
+    auth.register("ada")
+    location = start(client, practice="y")
+    answer(client, app, location, right=False)
+    answer(client, app, location, right=True)
+    data = client.get("/auth/account/export.json").json
+    (learned,) = data["learn_sessions"]
+    assert learned["is_practice"] and [a["step"] for a in learned["answers"]] == [0, 1]
+    assert data["settings"]["practice_by_default"] is True
+    auth.logout()
+    auth.register("bob")
+    assert "1 Learn session" in client.post("/auth/account/import", data={
+        "data_file": (io.BytesIO(json.dumps(data).encode()), "d.json")}, follow_redirects=True).text
+    again = client.post("/auth/account/import", data={"data_file": (io.BytesIO(json.dumps(data).encode()), "d.json")},
+                        follow_redirects=True).text
+    assert "Imported 0 cards, 0 reviews and 0 quizzes." in again  # nothing twice
+    with app.app_context():
+        session = db.get_session()
+        bob = session.scalar(select(Learner.id).where(Learner.username == "bob"))
+        row = session.scalar(select(LearnSession).where(LearnSession.learner_id == bob))
+        assert [(a.step, a.is_correct) for a in session.scalars(select(LearnAnswer).where(
+            LearnAnswer.learn_session_id == row.id).order_by(LearnAnswer.step))] == [(0, False), (1, True)]
+        token = row.token
+    assert "Round 1, question" in client.get(f"/learn/{token}").text  # it goes on where it stood
+    older = copy.deepcopy(data)
+    del older["learn_sessions"], older["settings"]["practice_by_default"]  # a file from before Learn and practice
+    assert _upload(client, older).status_code == 302
+    shuffled = copy.deepcopy(data)
+    shuffled["learn_sessions"][0]["answers"][0]["step"] = 5
+    _refused(client, shuffled, "learn_sessions.0", "steps 0, 1, 2")

@@ -41,6 +41,8 @@ def main(package: str, collection_path: str, rollover: int, scheduling: bool = T
                                                " order by id", card_id)}
             if card.memory_state is not None:
                 entry["memory"] = [card.memory_state.stability, card.memory_state.difficulty]
+                computed = col.compute_memory_state(card_id)  # from the card's review log, as Anki reads it
+                entry["computed"] = [computed.stability, computed.difficulty]
             if card.queue in (2, 3) or (card.type == 2 and card.queue < 0):
                 entry["due_date"] = (today_date + timedelta(days=card.due - today)).isoformat()
             if card.queue == 2:

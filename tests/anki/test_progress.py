@@ -274,3 +274,47 @@ def test_two_ratings_in_one_millisecond_get_two_revlog_ids() -> None:
     assert [row.id for row in rows] == [stamp, stamp + 1, stamp + 2]
     assert rows[0].ivl == -600 and rows[0].last_ivl == 0 and rows[0].type == 0 and rows[0].time == 0
     assert rows[0].factor == round(((6.4 - 1) / 9 + 0.1) * 1000)
+
+
+def test_practice_answers_go_as_cramming_that_anki_ignores(app: Flask, tmp_path: Path) -> None:
+    """Practice (quiz and Learn) answers ride along as Anki's cramming rows; Anki's memory state leaves them out."""
+    from studyapp.learn import service as learn
+    from studyapp.quizzes import service as quizzes
+    from tests.quizzes.test_views import right_answer
+
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with app.app_context():
+        session = db.get_session()
+        learner = add_learner(session, "crammer", now - timedelta(days=10))
+        quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "place", 2, 3, practice=True),
+                                  now - timedelta(minutes=5))
+        keys = [item.payload["keys"][0] for item in quiz.items]
+        cards = cards_of(session, learner, now)
+        for key in keys:
+            reviews.record_rating(session, learner, cards[key], Rating.GOOD, now - timedelta(days=3), reviews.settings_of(learner))
+        session.commit()
+        for item in quiz.items:  # one right, one wrong
+            quizzes.submit_answer(session, quiz.token, learner.id, item.position,
+                                  right_answer(item.payload) if item.position == 0 else "nowhere", now - timedelta(minutes=4))
+        row = learn.start(session, learner.id, learn.LearnRequest("founding", "place", "typed", True), now, seed=1)
+        asked = learn.current(session, row)
+        learn.submit(session, row.token, learner.id, asked.step, asked.key, asked.question.typed_answer, now - timedelta(minutes=1))
+        session.expire_all()
+        graded = [item.is_correct for item in session.get(quizzes.Quiz, quiz.id).items]
+        graded += [session.get(learn.LearnSession, row.id).answers[0].is_correct] if asked.key in keys else []
+        states = {key: session.get(Card, cards[key].id) for key in keys}
+        assert all(card.reps == 1 for card in states.values())  # practice rated nothing
+        notes, package = anki.learner_package(session, learner, anki.ExportFilter(), now)
+        formats.write_apkg(notes, tmp_path / "cram.apkg", now.timestamp(), package)
+        anki_side = import_into_anki(tmp_path / "cram.apkg", tmp_path, learner)
+    expected_cram = 2 + (1 if asked.key in keys else 0)
+    assert anki_side["imports"][0]["revlog"] == 2 + expected_cram
+    rows = [row for card in anki_side["cards"].values() for row in card["revlog_rows"]]
+    cram = [row for row in rows if row[5] == progress.LOG_FILTERED]
+    assert len(cram) == expected_cram and all(row[3] == 0 and row[2] == 0 for row in cram)  # factor 0: cramming
+    assert sorted(row[0] for row in cram) == sorted(3 if right else 1 for right in graded)
+    for key, card in states.items():
+        theirs = anki_side["cards"][formats.guid_for(key)]
+        assert theirs["reps"] == 1
+        # Anki works the memory state out from the log, the cramming rows left out: the app's one rating
+        assert theirs["computed"] == pytest.approx([card.stability, card.difficulty], abs=1e-3)

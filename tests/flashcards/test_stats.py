@@ -122,3 +122,22 @@ def test_more_reviews_stand_out_more_from_an_empty_day_in_both_themes() -> None:
         if theme == "dark":  # each level a visible step away from the empty cell (non-text contrast, 3:1)
             assert ratios[0] >= 3, ratios
     assert "#005a32" not in dark and ".heat4 { fill: var(--heat4); }" in css
+
+
+def test_a_practice_quiz_rates_no_card_and_is_remembered(session: Session) -> None:
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    for key in ("kalun-village", "tuman-river"):
+        rate(session, learner, cards[key], Rating.EASY, NOW - timedelta(days=20))
+    before = {key: (card.version, card.due, card.reps) for key, card in cards.items()}
+    quiz = quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "place", 2, 1, practice=True), NOW)
+    for item in quiz.items:
+        quizzes.submit_answer(session, quiz.token, learner.id, item.position, right_answer(item.payload), NOW, fuzz=False)
+    session.expire_all()
+    assert {key: (card.version, card.due, card.reps) for key, card in cards_of(session, learner, NOW).items()} == before
+    assert session.scalars(select(ReviewLog).where(ReviewLog.origin == "quiz")).all() == []
+    answered = session.get(quizzes.Quiz, quiz.id)
+    assert answered.is_practice and answered.score == 2 and answered.finished_at is not None  # kept for results
+    assert session.get(Learner, learner.id).practice_by_default
+    quizzes.start_quiz(session, learner.id, quizzes.QuizRequest("founding", "place", 1, 2), NOW)
+    assert not session.get(Learner, learner.id).practice_by_default

@@ -71,7 +71,7 @@ def test_preview_shows_each_form_and_the_distractors_learners_pick(app: Flask, c
             right = item.payload["options"].index(item.payload["answer"])
             quizzes.submit_answer(session, quiz.token, None, item.position, str(wrong if seed % 3 else right), NOW)
     page = client.get("/instructor/questions/tuman-river").text
-    assert "Answered 6 times in quizzes, 33% right." in page
+    assert "Answered 6 times in quizzes and Learn, 33% right." in page
     assert "<td>Amnok River</td><td>4</td>" in page and "Tuman River <span class=\"badge\">answer</span></td><td>2</td>" in page
     overview = client.get("/instructor/").text
     assert "<td>6</td>\n          <td>33%</td>" in overview
@@ -211,3 +211,50 @@ def test_the_last_syncs_question_ids_are_folded_away(client: FlaskClient, runner
     assert runner.invoke(args=["questions", "sync"]).exit_code == 0
     page = client.get("/instructor/").text
     assert "<details><summary>Added: 30 questions</summary>" in page and page.count("<li><code>q") == 30
+
+
+def test_a_matching_preview_shows_it_as_asked_and_the_wrong_pairings_learners_pick(
+        matching_app: Flask, client: FlaskClient, runner: FlaskCliRunner, auth: AuthActions) -> None:
+    make_instructor(runner, auth)
+    page = client.get("/instructor/questions/places-match").text
+    assert "As a matching question" in page and '<select id="form-1-match-0" name="match" required>' in page
+    assert "Not a flashcard" in page and "As a flashcard" not in page
+    assert "No learner has answered it in a quiz yet." in page
+    with matching_app.app_context():
+        session = db.get_session()
+        for seed in range(5):
+            quiz = quizzes.start_quiz(session, None, quizzes.QuizRequest("matching", "place", 1, seed), NOW)
+            item = quiz.items[0]
+            lefts, order = item.payload["lefts"], item.payload["answer_order"]
+            onsong, kalun = lefts.index("the Onsong area"), lefts.index("Jiajiatun, Kalun")
+            chosen = list(order)
+            if seed % 2:  # the Onsong area given the Kalun Meeting, and back: two wrong pairings
+                chosen[onsong], chosen[kalun] = order[kalun], order[onsong]
+            quizzes.submit_answer(session, quiz.token, None, 0, ",".join(map(str, chosen)), NOW)
+    page = client.get("/instructor/questions/places-match").text
+    assert "Answered 5 times in quizzes and Learn, 60% right." in page
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>(\d+)</td></tr>", page)
+    assert rows == [("Jiajiatun, Kalun", "The Kalun Meeting was held there", "A homeland party organization was formed there", "2"),
+                    ("the Onsong area", "A homeland party organization was formed there", "The Kalun Meeting was held there", "2")]
+    assert "places-match" in client.get("/instructor/?kind=matching").text
+
+
+def test_i_was_right_overrides_show_in_the_statistics(app: Flask, client: FlaskClient, runner: FlaskCliRunner,
+                                                     auth: AuthActions) -> None:
+    from studyapp.learn import service as learn
+
+    with app.app_context():
+        session = db.get_session()
+        row = learn.start(session, None, learn.LearnRequest("people", None, "typed", False), NOW, seed=3)
+        asked = learn.current(session, row)
+        learn.submit(session, row.token, None, asked.step, asked.key, "a typo nobody forgives", NOW)
+        learn.override(session, row.token, None, asked.step, NOW)
+        key = asked.key
+    make_instructor(runner, auth)
+    page = client.get(f"/instructor/questions/{key}").text
+    assert "Answered 1 time in quizzes and Learn, 100% right." in page
+    assert "1 of those was a typed answer" in page and "the learner counted as right (“I was right”)" in page
+    table = client.get("/instructor/?sort=overridden").text
+    people = table[table.index("<h3>People and places"):]
+    first = re.search(r'<tbody>\s*<tr[^>]*><td><a href="/instructor/questions/([^"]+)"', people)
+    assert first and first.group(1) == key and "“I was right”" in table

@@ -28,7 +28,7 @@ def test_same_seed_same_quiz() -> None:
 def test_quiz_mixes_forms_and_never_asks_both_directions() -> None:
     questions = generate.build_quiz(ITEMS, ITEMS, 30, random.Random(1))
     assert len(questions) == 30
-    assert {q.form for q in questions} == {"choice", "typed", "truefalse", "order"}
+    assert {q.form for q in questions} == {"choice", "typed", "truefalse", "order", "matching"}
     facts = [i.fact for q in questions if q.form != "order" for i in ITEMS if i.key in q.keys and i.fact]
     assert len(facts) == len(set(facts))
 
@@ -37,8 +37,9 @@ GROUPS = identity.fact_groups(ITEMS)
 
 
 def _groups_asked(question: QuizQuestion) -> list[str]:
-    """The fact groups a question asks about (a chronology: those of its four events)."""
-    return [GROUPS[item.key] for item in ITEMS if (item.fact or item.key) in question.keys or item.key in question.keys]
+    """The fact groups a question asks about (a chronology: those of its four events; a matching: its pairs')."""
+    return [group for item in ITEMS if (item.fact or item.key) in question.keys or item.key in question.keys
+            for group in identity.groups_of(item, GROUPS)]
 
 
 @pytest.mark.parametrize("length", [10, 30, 50])
@@ -53,13 +54,18 @@ def test_a_quiz_never_asks_one_fact_twice(seed: int, length: int) -> None:
 
 
 def test_a_quiz_is_as_long_as_the_facts_allow() -> None:
-    """Asking more than the bank's facts gives every fact once (a chronology standing for four of them)."""
-    independent = len(set(GROUPS.values()))
-    questions = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3))
-    assert independent < 50
-    assert len(questions) == independent - (generate.ORDER_SIZE - 1) * any(q.form == "order" for q in questions)
-    without_order = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3), with_order=False)
-    assert len(without_order) == independent
+    """Asking more than the bank's facts gives every fact once (a chronology or a matching question standing for several)."""
+    facts = {GROUPS[item.key] for item in ITEMS if item.kind != Kind.MATCHING}
+    assert len(facts) < 50
+    for with_more in (True, False):
+        questions = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3), with_order=with_more, with_matching=with_more)
+        asked = [set(_groups_asked(question)) for question in questions]
+        assert sum(map(len, asked)) == len(set().union(*asked))  # no fact twice
+        assert set().union(*asked) >= facts  # and every fact once
+        assert ("order" in {q.form for q in questions}) == with_more
+        assert not any(q.form == "matching" and q.bank_key is None for q in questions)  # no facts to spare for one
+    without = generate.build_quiz(ITEMS, ITEMS, 50, random.Random(3), with_order=False, with_matching=False)
+    assert "order" not in {q.form for q in without} and not any(q.form == "matching" and len(q.keys) > 1 for q in without)
 
 
 def _item(key: str, source: str, **fields: str) -> Item:

@@ -31,7 +31,7 @@ def quiz_of(app: Flask, token: str) -> Quiz:
 def right_answer(question: dict) -> str:
     if question["form"] in ("choice", "truefalse"):
         return str(question["options"].index(question["answer"]))
-    if question["form"] == "order":
+    if question["form"] in ("order", "matching"):
         return ",".join(map(str, question["answer_order"]))
     return question["typed_answer"]
 
@@ -46,6 +46,9 @@ def answer(client: FlaskClient, location: str, position: int, question: dict, co
         for place, option in enumerate(order if correct else list(reversed(order))):
             ranks[int(option)] = place + 1
         data = {"position": position, "order": [str(r) for r in ranks]}
+    elif question["form"] == "matching":  # wrong: every left side given the next one's right side
+        chosen = question["answer_order"] if correct else question["answer_order"][1:] + question["answer_order"][:1]
+        data = {"position": position, "match": [str(i) for i in chosen]}
     else:
         data = {"position": position, "response": response_text}
     response = client.post(f"{location}/answer", data=data)
@@ -261,3 +264,14 @@ def test_a_chronology_verdict_is_one_dated_list_marking_what_was_misplaced(app: 
     results = client.get(f"/quiz/{token}/results").text
     assert results.count('class="chronology"') == 1  # the right order once, not again as a sentence
     assert item.payload["answer"] not in results and item.payload["explanation"] not in results
+
+
+def test_the_practice_choice_is_offered_to_learners_and_remembered(client: FlaskClient, auth: AuthActions) -> None:
+    assert 'name="practice"' not in client.get("/quiz/new").text  # a visitor's answers rate nothing anyway
+    auth.register()
+    box = re.compile(r'<input[^>]*name="practice"[^>]*>')
+    assert "checked" not in box.search(client.get("/quiz/new").text).group(0)
+    location = start(client, practice="y")
+    assert "· practice" in client.get(location).text
+    assert "checked" in box.search(client.get("/quiz/new").text).group(0)
+    assert "· practice" in client.get("/quiz/mine").text

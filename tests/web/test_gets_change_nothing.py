@@ -33,6 +33,8 @@ def test_every_get_leaves_the_database_unchanged(app: Flask, client: FlaskClient
     first = quiz_of(app, token).items[0]
     answer(client, location, first.position, first.payload, correct=True)
     values = _url_values(app, token)
+    learning = client.post("/learn/", data={"deck": "", "category": "", "answer_types": "choice typed"})
+    values["learn_token"] = learning.headers["Location"].rsplit("/", 1)[1]
     with app.app_context():
         learner = db.get_session().scalar(select(Learner).where(Learner.username == "walker"))
         assert learner is not None and db.get_session().scalar(select(Quiz.id).where(Quiz.token == token))
@@ -50,6 +52,7 @@ def test_every_get_leaves_the_database_unchanged(app: Flask, client: FlaskClient
             if "GET" not in rule.methods:
                 continue
             arguments = {name: values["question_key"] if rule.endpoint == "instructor.question" and name == "key"
+                         else values["learn_token"] if rule.endpoint.startswith("learn.") and name == "token"
                          else values[name] for name in rule.arguments}
             url = rule.build(arguments, append_unknown=False)[1]
             response = client.get(url)

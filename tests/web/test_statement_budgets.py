@@ -39,8 +39,11 @@ BUDGETS = {
     "QUIZ": 2,  # a quiz question: the learner; the quiz with its questions
     "QUIZ?answered=0": 2,  # a verdict above the next question
     "QUIZ/results": 2,
+    "/learn/": 2,  # the learner; their sessions still going
+    "LEARN": 2,  # a Learn question: the learner; the session with its answers
+    "LEARN?answered=0": 2,  # a verdict above the next question
 }
-POSTS = {"rate": 7, "answer": 9}  # the POST (learner, card, log, card update), then the page it redirects to
+POSTS = {"rate": 7, "answer": 9, "learn": 10}  # learn: session, answers, card, new today, card, log, answer; page  # the POST (learner, card, log, card update), then the page it redirects to
 FIRST_OF_THE_DAY = 2  # a study day's first rating also notes the day and counts the reviews (is a fit due?)
 
 
@@ -69,13 +72,21 @@ def studied(app: Flask, client: FlaskClient, auth: AuthActions) -> str:
     client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": "0"})
     location = client.post("/quiz/new", data={"length": "3", "seed": "4", "deck": "", "category": ""}).headers["Location"]
     client.post(f"{location}/answer", data={"position": "0", "response": "anything"})
+    learning = client.post("/learn/", data={"deck": "", "category": "", "answer_types": "typed"}).headers["Location"]
+    page = client.get(learning).text
+    client.post(f"{learning}/answer", data={"step": "0", "key": _asked_key(page), "response": "anything"})
     client.get("/")  # the first request after the sync holds the bank in memory
-    return location
+    return f"{location} {learning}"
+
+
+def _asked_key(page: str) -> str:
+    return re.search(r'name="key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("page", "budget"), BUDGETS.items())
 def test_each_page_keeps_its_statement_budget(app: Flask, client: FlaskClient, studied: str, page: str, budget: int) -> None:
-    url = page.replace("QUIZ", studied)
+    quiz, learning = studied.split()
+    url = page.replace("QUIZ", quiz).replace("LEARN", learning)
     with counting(app) as statements:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -83,6 +94,7 @@ def test_each_page_keeps_its_statement_budget(app: Flask, client: FlaskClient, s
 
 
 def test_rating_and_answering_keep_their_budgets(app: Flask, client: FlaskClient, studied: str) -> None:
+    studied, learning = studied.split()
     with app.app_context():  # the rating measured is the study day's first
         session = db.get_session()
         session.execute(sa.update(Learner).values(fit_checked_on=None))
@@ -93,13 +105,18 @@ def test_rating_and_answering_keep_their_budgets(app: Flask, client: FlaskClient
         client.post(f"/review/{card_id}/rate", data={"rating": "3", "version": version}, follow_redirects=True)
     with counting(app) as answering:
         client.post(f"{studied}/answer", data={"position": "1", "response": "anything"}, follow_redirects=True)
+    key = _asked_key(client.get(learning).text)
+    with counting(app) as learned:  # a first-try miss of a new card: rated Again, within the new-card limit
+        client.post(f"{learning}/answer", data={"step": "1", "key": key, "response": "anything"}, follow_redirects=True)
     assert len(rating) <= POSTS["rate"] + FIRST_OF_THE_DAY, "\n".join(rating)
+    assert len(learned) <= POSTS["learn"], "\n".join(learned)
     assert len(answering) <= POSTS["answer"], "\n".join(answering)
     with app.app_context():
         session = db.get_session()
         learner = session.scalar(sa.select(Learner).where(Learner.username == "ada"))
         assert session.scalar(sa.select(Card.reps).where(Card.id == int(card_id))) == 1  # recorded, once
-        assert session.scalar(sa.select(sa.func.sum(Card.reps)).where(Card.learner_id == learner.id)) == 2
+        # two ratings, a quiz answer (moving the rated card) and two Learn misses (each a new card's Again)
+        assert session.scalar(sa.select(sa.func.sum(Card.reps)).where(Card.learner_id == learner.id)) == 4
         assert sum(i.answered_at is not None for i in session.scalar(sa.select(Quiz).where(Quiz.learner_id == learner.id)).items) == 2
 
 

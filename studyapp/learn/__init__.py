@@ -1,0 +1,1 @@
+"""Learn: from recognising to recalling in one session (rounds, mastery, first-try ratings)."""
