@@ -241,6 +241,7 @@ class LearnSession(Base):
     answer_types: Mapped[str] = mapped_column(String(20))  # "choice typed", "choice" or "typed"
     is_practice: Mapped[bool] = mapped_column(default=False)
     question_keys: Mapped[list] = mapped_column(JSON)  # what it studies, in the order it was dealt
+    about: Mapped[str | None] = mapped_column(String(200))  # chosen questions: what they are about (a date, a paragraph)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
 

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("answer_types", sa.String(length=20), nullable=False),
         sa.Column("is_practice", sa.Boolean(), nullable=False),
         sa.Column("question_keys", sa.JSON(), nullable=False),
+        sa.Column("about", sa.String(length=200), nullable=True),
         sa.Column("created_at", studyapp.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", studyapp.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["learner_id"], ["learners.id"], ondelete="CASCADE"),

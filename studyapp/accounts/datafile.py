@@ -254,6 +254,7 @@ class LearnSessionData(_Model):
     answer_types: Literal["choice typed", "choice", "typed"]
     is_practice: bool
     question_keys: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=1000)
+    about: str | None = Field(default=None, max_length=200)
     created_at: PastMoment
     finished_at: PastMoment | None
     answers: list[LearnAnswerData] = Field(max_length=10_000)

@@ -13,7 +13,7 @@ from studyapp.bank.items import Item, Kind
 from studyapp.quizzes import generate
 from studyapp.quizzes.question import QuizQuestion
 
-AS_ASKED = {Kind.TRUEFALSE, "matching"}  # asked the same way at every stage
+AS_ASKED = {Kind.TRUEFALSE, Kind.MATCHING}  # asked the same way at every stage
 
 
 def ask_at(item: Item, stage: str, pool: Pool, seed: int, step: int) -> QuizQuestion:

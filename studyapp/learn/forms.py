@@ -13,6 +13,7 @@ from studyapp.bank.items import CATEGORY_CHOICES
 ANSWER_TYPE_CHOICES = [("choice typed", "Multiple choice, then typed recall"), ("choice", "Multiple choice only"),
                        ("typed", "Typed answers only")]
 PRACTICE_LABEL = "Practice: don't change my schedule"
+MAX_CHOSEN = 200
 
 
 class LearnForm(FlaskForm):
@@ -23,6 +24,20 @@ class LearnForm(FlaskForm):
     answer_types = RadioField("Answer with", choices=[SelectChoice(*choice) for choice in ANSWER_TYPE_CHOICES], default="choice typed",
                               validators=[InputRequired("Choose how to answer.")])
     practice = BooleanField(PRACTICE_LABEL)
+
+
+class ChosenForm(FlaskForm):
+    """Learn (or practise) chosen questions: the timeline's about one event, the reading view's of a paragraph."""
+
+    about = StringField(validators=[Optional(), Length(max=200)])
+    practice = BooleanField(PRACTICE_LABEL)
+
+    def chosen_keys(self, keys: list[str]) -> tuple[str, ...]:
+        """The question ids the form names (`key`, repeated); raises ValueError saying what is wrong."""
+        chosen = tuple(dict.fromkeys(key.strip() for key in keys if key.strip()))
+        if not chosen or len(chosen) > MAX_CHOSEN or any(len(key) > 100 for key in chosen):
+            raise ValueError(f"Choose 1 to {MAX_CHOSEN} questions to learn.")
+        return chosen
 
 
 class LearnAnswerForm(FlaskForm):

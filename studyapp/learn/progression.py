@@ -88,6 +88,7 @@ class Standing:
         self._back: set[str] = set()  # missed in this round and already put back in it
         self._last: str | None = None  # the question answered last (a new round does not open with it)
         self.early = False  # this round brings recalls back early: nothing else was left to ask
+        self.answered_in_round = 0
 
     @property
     def finished(self) -> bool:
@@ -103,6 +104,11 @@ class Standing:
         if not self.queue and not self.finished:
             self._deal()
         return self.queue[0] if self.queue else None
+
+    @property
+    def round_length(self) -> int:
+        """How many questions this round asks: those dealt and the misses put back in it."""
+        return len(self.dealt) + len(self._back)
 
     def stage_of(self, key: str) -> str:
         """The answer type a question is asked in now: the first until right once, then the recall type."""
@@ -122,6 +128,7 @@ class Standing:
             self.queue.remove(given.key)
         first = given.key not in self.first_right
         self._last = given.key
+        self.answered_in_round += 1
         self.first_right.setdefault(given.key, given.right)
         if given.right:
             self._right(given.key)
@@ -159,6 +166,7 @@ class Standing:
         """The next round: recalls that are due, then misses, then new questions, one per fact group."""
         self.round += 1
         self._back = set()
+        self.answered_in_round = 0
         due = sorted((key for key in self.plan.keys if self.status[key] == Status.FAMILIAR
                       and self.familiar_in[key] + GAP <= self.round), key=lambda key: self.familiar_in[key])
         missed = [key for key in self.plan.keys if self.status[key] == Status.MISSED]

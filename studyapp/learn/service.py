@@ -37,6 +37,8 @@ class LearnRequest:
     category: str | None
     answer_types: str
     practice: bool
+    keys: tuple[str, ...] = ()  # chosen questions (the timeline's, a paragraph's) instead of a deck and category
+    about: str | None = None  # what the chosen questions are about, for the session's title
 
 
 @dataclass(frozen=True)
@@ -64,15 +66,17 @@ def start(session: Session, learner_id: int | None, request: LearnRequest, now: 
         raise InvalidInput(f"Unknown category '{request.category}'.")
     if request.answer_types not in ANSWER_TYPES:
         raise InvalidInput("Choose multiple choice, typed answers, or both.")
-    keys = [item.key for item in catalog.live_items(session, request.deck_key, request.category)]
+    keys = [item.key for item in catalog.live_items(session, request.deck_key, request.category)
+            if not request.keys or item.key in request.keys]
     if not keys:
-        raise InvalidInput("There are no questions for that deck and category yet.")
+        raise InvalidInput("Those questions are no longer in the bank." if request.keys
+                           else "There are no questions for that deck and category yet.")
     if len(keys) > MAX_QUESTIONS:
         raise InvalidInput(f"That is {len(keys)} questions: choose a deck or a category (at most {MAX_QUESTIONS}).")
     random.Random(seed).shuffle(keys)
     row = LearnSession(token=secrets.token_urlsafe(16), learner_id=learner_id, seed=seed, deck_key=request.deck_key,
                        category=request.category, answer_types=request.answer_types, is_practice=request.practice,
-                       question_keys=keys, created_at=now)
+                       question_keys=keys, created_at=now, about=request.about)
     session.add(row)
     if learner_id is not None:  # the practice choice is remembered for the next quiz or session
         session.get_one(Learner, learner_id).practice_by_default = request.practice
@@ -160,8 +164,8 @@ def _submit_once(session: Session, token: str, learner_id: int | None, step: int
     answer = LearnAnswer(step=step, round=now_asked.standing.round, question_key=key, payload=question.to_dict(),
                          response=response, is_correct=outcome.correct, feedback=outcome.feedback, answered_at=now)
     event = now_asked.standing.answer(Given(key, outcome.correct))
-    if learner_id is not None and not row.is_practice and question.form not in ("order", "matching"):
-        _rate(session, learner_id, answer, event, now, fuzz)  # before the answer is added: one INSERT, no UPDATE
+    if _rates_cards(row, learner_id) and question.form not in ("order", "matching") and not _rated(row, key):
+        _rate(session, learner_id, answer, event, now, fuzz)  # type: ignore[arg-type]  # before the answer is added
     row.answers.append(answer)
     if now_asked.standing.finished:
         row.finished_at = now
@@ -171,6 +175,18 @@ def _submit_once(session: Session, token: str, learner_id: int | None, step: int
         session.rollback()
         return None
     return answer
+
+
+def _rates_cards(row: LearnSession, learner_id: int | None) -> bool:
+    """Whether this session's answers rate cards: the signed-in owner's, not practice (a signed-in learner
+    answering a visitor's session by its address rates nothing of theirs)."""
+    return learner_id is not None and row.learner_id == learner_id and not row.is_practice
+
+
+def _rated(row: LearnSession, key: str, besides: LearnAnswer | None = None) -> bool:
+    """Whether an answer of the session has rated this question's card already (once per session, whatever the
+    replay says after a changed answer or an import)."""
+    return any(answer.rating for answer in row.answers if answer.question_key == key and answer is not besides)
 
 
 def _rate(session: Session, learner_id: int, answer: LearnAnswer, event: Event | None, now: datetime,
@@ -214,12 +230,14 @@ def _override_once(session: Session, token: str, learner_id: int | None, step: i
     before = progression.events_of(plan, _given(row.answers))[-1]
     answer.is_overridden = True
     after = progression.events_of(plan, _given(row.answers))[-1]
-    rateable = learner_id is not None and not row.is_practice
+    rateable = _rates_cards(row, learner_id)
+    if before != after:
+        answer.held_back = None  # an Again held back by the new-card limit is no longer due
     if rateable and before != after and answer.review_log_id is not None:
         log = session.get(ReviewLog, answer.review_log_id)
         if log is not None and reviews.take_back(session, log, now):
             answer.rating, answer.review_log_id = None, None
-    if rateable and after is not None and after != before:
+    if rateable and after is not None and after != before and not _rated(row, answer.question_key):
         _rate(session, learner_id, answer, after, now, fuzz)  # type: ignore[arg-type]
     if progression.replay(plan, _given(row.answers)).finished:
         row.finished_at = now

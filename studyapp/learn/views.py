@@ -17,7 +17,7 @@ from studyapp.db import get_session
 from studyapp.errors import InvalidInput
 from studyapp.learn import progression
 from studyapp.learn import service as learn
-from studyapp.learn.forms import LearnAnswerForm, OverrideForm, learn_form
+from studyapp.learn.forms import ChosenForm, LearnAnswerForm, OverrideForm, learn_form
 from studyapp.quizzes import grading
 from studyapp.quizzes.service import MAX_SEED
 
@@ -35,11 +35,26 @@ def new() -> str | Response | tuple[str, int]:
         choice = learn.LearnRequest(form.deck.data or None, form.category.data or None, form.answer_types.data,
                                     bool(form.practice.data))
         row = learn.start(session, learner_id, choice, utcnow(), secrets.randbelow(MAX_SEED))
-        if learner_id is None:
-            flask_session[VISITOR_SESSIONS] = [*flask_session.get(VISITOR_SESSIONS, [])[-4:], row.token]
+        _remember_for_visitor(row.token)
         return redirect(url_for("learn.take", token=row.token))
     going = learn.unfinished(session, learner_id) if learner_id else learn.by_tokens(session, _visitor_tokens())
     return render_template("learn/new.html", form=form, going=going), 400 if form.errors else 200
+
+
+@bp.post("/chosen")
+def chosen() -> Response:
+    """Start Learn on chosen questions (a form elsewhere names them: the timeline, the reading view)."""
+    form = ChosenForm()
+    try:
+        keys = form.chosen_keys(request.form.getlist("key"))
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
+    if not form.validate():
+        raise InvalidInput("That request could not be read: " + "; ".join(e for errs in form.errors.values() for e in errs))
+    choice = learn.LearnRequest(None, None, "choice typed", bool(form.practice.data), keys, form.about.data or None)
+    row = learn.start(get_session(), current.learner_id(), choice, utcnow(), secrets.randbelow(MAX_SEED))
+    _remember_for_visitor(row.token)
+    return redirect(url_for("learn.take", token=row.token))
 
 
 @bp.get("/<token>")
@@ -87,6 +102,8 @@ def right(token: str) -> Response:
 @bp.app_template_global()
 def learn_title(row: object) -> str:
     """What a session studies: its deck and category, or everything."""
+    if row.about:  # type: ignore[attr-defined]
+        return row.about  # type: ignore[attr-defined]
     titles = {deck.key: deck.title for deck in catalog.list_decks(get_session())}
     parts = [titles.get(row.deck_key, row.deck_key) if row.deck_key else None,  # type: ignore[attr-defined]
              CATEGORY_LABELS.get(row.category, row.category) if row.category else None]  # type: ignore[attr-defined]
@@ -123,6 +140,12 @@ def _ask_again(token: str, error: str) -> tuple[str, int]:
     return render_template("learn/take.html", now=now, last=None, form=LearnAnswerForm(formdata=None),
                            override=OverrideForm(formdata=None), answer_error=error,
                            chosen=request.form.getlist("match") if "match" in request.form else request.form.get("response", "")), 400
+
+
+def _remember_for_visitor(token: str) -> None:
+    """A visitor's session is kept in their browser session, to be theirs when they sign in."""
+    if current.learner_id() is None:
+        flask_session[VISITOR_SESSIONS] = [*_visitor_tokens()[-4:], token]
 
 
 def _visitor_tokens() -> list[str]:

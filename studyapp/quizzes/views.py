@@ -38,6 +38,8 @@ def new() -> str | Response:
     form = quiz_form(decks, current.practice_by_default(),
                      formdata=request.form if request.method == "POST" else request.args or None)
     if request.method == "GET":  # a shared link pre-fills the form: say what is wrong with the values it gives
+        if "practice" not in request.args:  # a link leaves the practice choice as the learner has it
+            form.practice.data = current.practice_by_default()
         status = 200 if form.validate_given(request.args) else 400
         return render_template("quizzes/new.html", form=form), status
     if form.validate():

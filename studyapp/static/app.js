@@ -52,7 +52,8 @@ whenParsed(() => {
   const announce = document.getElementById("verdict-announce");
   if (feedback && announce && first && !invalid) {
     // Text put into a live region after load is read out; text that was there at load often is not.
-    const says = [feedback.querySelector("h2"), feedback.querySelector(".verdict-feedback")];
+    const says = [feedback.querySelector("h2"), feedback.querySelector(".verdict-feedback"),
+                  feedback.querySelector(".verdict-schedule")];
     setTimeout(() => { announce.textContent = says.filter(Boolean).map((e) => e.textContent.trim()).join(". "); }, 250);
   }
   if (!form) return;

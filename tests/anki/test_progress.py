@@ -296,18 +296,19 @@ def test_practice_answers_go_as_cramming_that_anki_ignores(app: Flask, tmp_path:
         for item in quiz.items:  # one right, one wrong
             quizzes.submit_answer(session, quiz.token, learner.id, item.position,
                                   right_answer(item.payload) if item.position == 0 else "nowhere", now - timedelta(minutes=4))
-        row = learn.start(session, learner.id, learn.LearnRequest("founding", "place", "typed", True), now, seed=1)
+        row = learn.start(session, learner.id, learn.LearnRequest(None, None, "typed", True, tuple(keys)), now, seed=1)
         asked = learn.current(session, row)
         learn.submit(session, row.token, learner.id, asked.step, asked.key, asked.question.typed_answer, now - timedelta(minutes=1))
         session.expire_all()
         graded = [item.is_correct for item in session.get(quizzes.Quiz, quiz.id).items]
-        graded += [session.get(learn.LearnSession, row.id).answers[0].is_correct] if asked.key in keys else []
+        assert asked.key in keys
+        graded.append(session.get(learn.LearnSession, row.id).answers[0].is_correct)
         states = {key: session.get(Card, cards[key].id) for key in keys}
         assert all(card.reps == 1 for card in states.values())  # practice rated nothing
         notes, package = anki.learner_package(session, learner, anki.ExportFilter(), now)
         formats.write_apkg(notes, tmp_path / "cram.apkg", now.timestamp(), package)
         anki_side = import_into_anki(tmp_path / "cram.apkg", tmp_path, learner)
-    expected_cram = 2 + (1 if asked.key in keys else 0)
+    expected_cram = 3  # two quiz answers and one Learn answer, all practice
     assert anki_side["imports"][0]["revlog"] == 2 + expected_cram
     rows = [row for card in anki_side["cards"].values() for row in card["revlog_rows"]]
     cram = [row for row in rows if row[5] == progress.LOG_FILTERED]

@@ -140,7 +140,7 @@ def test_replay_gives_the_same_standing_and_a_changed_answer_changes_it() -> Non
     again = progression.replay(the_plan, answers)
     assert (again.round, again.queue, again.status) == (standing.round, standing.queue, standing.status)
     changed = [*answers[:-1], Given(answers[-1].key, not answers[-1].right)]
-    assert progression.replay(the_plan, changed).status != standing.status or answers[-1].right is None
+    assert progression.replay(the_plan, changed).status != standing.status
 
 
 def test_answers_for_questions_no_longer_in_the_plan_are_ignored() -> None:

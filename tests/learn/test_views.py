@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from studyapp import db
 from studyapp.current import utcnow
+from studyapp.flashcards import reviews
 from studyapp.learn import service as learn
 from studyapp.models import Card, LearnAnswer, Learner, LearnSession, Question, Quiz, ReviewLog
 from studyapp.quizzes.question import QuizQuestion
@@ -166,8 +167,10 @@ def test_new_cards_count_against_the_daily_limit(app: Flask, client: FlaskClient
     notes = [answer(client, app, location, right=False)[2] for _ in range(3)]
     assert "rated <strong>Again</strong>" in notes[0] and "rated <strong>Again</strong>" in notes[1]
     assert "today's new-card limit (2) is used up" in notes[2]
-    page = client.get("/review").text
-    assert "new-card limit" in page or "0 new" in page or "Nothing" in page or "done" in page.lower()
+    with app.app_context():  # the review screen counts them as today's new cards: none left for today
+        session = db.get_session()
+        queue = reviews.get_queue(session, session.get_one(Learner, 1), utcnow(), with_card=False)
+        assert (queue.new_done, queue.new, queue.new_limit_reached) == (2, 0, True)
     with app.app_context():
         held = db.get_session().scalars(select(LearnAnswer.held_back).order_by(LearnAnswer.step)).all()
     assert held == [None, None, "new-limit"]
@@ -318,3 +321,70 @@ def test_a_quiz_of_matching_questions_only(matching_app: Flask, client: FlaskCli
     assert "kind=matching" in results  # the shared link gives the same quiz
     none = client.post("/quiz/new", data={"deck": "people", "category": "person", "length": "3", "kind": "matching"})
     assert none.status_code == 400 and "no matching questions" in none.text
+
+
+def test_chosen_questions_start_a_session_about_them(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    auth.register()
+    response = client.post("/learn/chosen", data={"key": ["src-formed", "src-formed.reverse", "kalun-held"],
+                                                  "about": "3 July 1930", "practice": "y"})
+    assert response.status_code == 302
+    row = session_row(app, response.headers["Location"])
+    assert sorted(row.question_keys) == ["kalun-held", "src-formed", "src-formed.reverse"]
+    assert row.is_practice and row.about == "3 July 1930"
+    assert "Learn <span class=\"muted\">· 3 July 1930 · practice" in client.get(response.headers["Location"]).text
+    assert client.post("/learn/chosen", data={"key": []}).status_code == 400
+    gone = client.post("/learn/chosen", data={"key": ["no-such-question"]})
+    assert gone.status_code == 400 and "no longer in the bank" in gone.text
+
+
+def test_i_was_right_on_a_recall_miss_rates_good_once(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
+    """Right first, then a typed recall missed and overridden: mastered at the first try, so Good."""
+    auth.register()
+    location = start(client, deck="", category="place")
+    first = None
+    while True:
+        step, key, question = asked(app, location)
+        if first is None:
+            first = key
+        if key == first and step > 0 and question.form == "typed":
+            break
+        answer(client, app, location)
+        if 'id="next-round"' in client.get(location).text:
+            client.get(f"{location}?go=1")
+    answer(client, app, location, right=False)  # the recall, missed
+    client.post(f"{location}/right", data={"step": step})
+    with app.app_context():
+        ratings = db.get_session().scalars(select(ReviewLog.rating).join(Card).join(Question)
+                                           .where(Question.key == first, ReviewLog.is_undone.is_(False))).all()
+    assert ratings == [3]
+
+
+def test_a_card_is_rated_once_a_session_even_when_an_again_cannot_be_taken_back(app: Flask, client: FlaskClient,
+                                                                                auth: AuthActions) -> None:
+    auth.register()
+    location = start(client, answer_types="typed")
+    while (found := asked(app, location))[2].form != "typed":
+        answer(client, app, location)
+    step, key, _ = found
+    answer(client, app, location, right=False)  # Again
+    with app.app_context():  # the card is rated since, on the review screen: that Again can no longer be undone
+        session = db.get_session()
+        learner = session.get_one(Learner, 1)
+        card = session.scalar(select(Card).join(Question).where(Question.key == key, Card.learner_id == learner.id))
+        reviews.rate(session, learner, card.id, card.version, reviews.Rating.GOOD, utcnow(), reviews.settings_of(learner))
+    client.post(f"{location}/right", data={"step": step})
+    learn_to_the_end(client, app, location)
+    with app.app_context():
+        origins = db.get_session().scalars(select(ReviewLog.origin).join(Card).join(Question)
+                                           .where(Question.key == key, ReviewLog.is_undone.is_(False))).all()
+    assert sorted(origins) == ["learn", "review"]  # the Again and the review: no Good on top
+
+
+def test_answering_someone_elses_open_session_rates_none_of_your_cards(app: Flask, client: FlaskClient,
+                                                                       auth: AuthActions) -> None:
+    location = start(app.test_client())  # a visitor's session, reachable by its address
+    auth.register()
+    answer(client, app, location, right=False)
+    with app.app_context():
+        assert db.get_session().scalar(select(func.count()).select_from(ReviewLog)) == 0
+    assert session_row(app, location).learner_id is None

@@ -274,4 +274,5 @@ def test_the_practice_choice_is_offered_to_learners_and_remembered(client: Flask
     location = start(client, practice="y")
     assert "· practice" in client.get(location).text
     assert "checked" in box.search(client.get("/quiz/new").text).group(0)
+    assert "checked" in box.search(client.get("/quiz/new?deck=people&length=3&seed=2").text).group(0)  # a shared link
     assert "· practice" in client.get("/quiz/mine").text
