@@ -43,12 +43,12 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from studyapp.instructor import views as instructor
     from studyapp.learn import views as learn
     from studyapp.quizzes import views as quizzes
-    from studyapp.web import decks, errors, security
+    from studyapp.web import decks, errors, reading, security, timeline
 
     accounts.init_app(app)
     flashcards.init_app(app)
-    for blueprint in (decks.bp, quizzes.bp, learn.bp, accounts.bp, data_views.bp, review.bp, cards.bp, progress.bp,
-                      settings.bp, anki.bp, instructor.bp, security.bp):
+    for blueprint in (decks.bp, reading.bp, quizzes.bp, learn.bp, accounts.bp, data_views.bp, review.bp, cards.bp, progress.bp,
+                      settings.bp, anki.bp, instructor.bp, timeline.bp, security.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)

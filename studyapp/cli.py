@@ -19,7 +19,7 @@ from flask.cli import AppGroup, with_appcontext
 from studyapp.accounts import service as accounts
 from studyapp.anki import formats
 from studyapp.anki import service as anki
-from studyapp.bank import files, watch
+from studyapp.bank import files, reading, watch
 from studyapp.bank.fileformat import DeckFile
 from studyapp.bank.items import Bank
 from studyapp.config import shipped
@@ -81,6 +81,33 @@ def check(paths: tuple[str, ...]) -> None:
         raise click.exceptions.Exit(1)
     count = len(checked.warnings) + (1 if checked.note and current_app.config.get("SOURCE_TEXT") else 0)
     click.echo(describe(checked.bank) + (f"; {count} warning{'s' if count != 1 else ''}" if count else ""))
+
+
+@questions.command("coverage")
+@with_appcontext
+def coverage() -> None:
+    """How much of the source text the bank cites: the share, and each sentence no question cites.
+
+    Exits 1 when there is no source text to read or the bank has errors.
+    """
+    found, checked, covered = files.coverage_of_files(Path(current_app.config["QUESTIONS_DIR"]),
+                                                      current_app.config.get("SOURCE_TEXT"),
+                                                      int(current_app.config["SOURCE_FOOTER_LINES"]))
+    if found.article is None:
+        raise click.ClickException(f"{found.note} Set STUDYAPP_SOURCE_TEXT to the text's path.")
+    if covered is None:
+        for problem in checked.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the bank has errors: run `studyapp questions check`")
+    click.echo(f"{covered.sentences - len(covered.uncovered)} of {covered.sentences} sentences cited "
+               f"({covered.sentence_share:.0%}); cited passages hold {covered.character_share:.0%} of the text; "
+               f"{len(covered.several)} sentences cited by several questions")
+    if covered.uncovered:
+        click.echo("Not cited:")
+    for number, index in covered.uncovered:
+        click.echo(f"  paragraph {number}: {reading.first_words(found.article.paragraphs[number - 1].sentences[index].text)}")
+    for key in covered.unplaced:
+        click.echo(f"warning: the quote of {key} is not in the source text", err=True)
 
 
 def describe(loaded: Bank) -> str:

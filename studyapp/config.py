@@ -26,6 +26,7 @@ def defaults(app: Flask) -> dict[str, object]:
         "DATABASE_URL": f"sqlite:///{Path(app.instance_path) / 'studyapp.sqlite'}",
         "QUESTIONS_DIR": str(shipped("questions")),
         "SOURCE_TEXT": str(source) if source.exists() else "",
+        "SOURCE_FOOTER_LINES": 3,  # the shipped text ends with its web page's footer: not part of the article
         "QUIZ_DEFAULT_LENGTH": 10,
         "QUIZ_MAX_LENGTH": 50,
         "FSRS_FUZZ": True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
@@ -79,3 +80,12 @@ def learn_question(app: Flask, page: Page) -> dict:
         now = learn.current(session, session.scalar(select(LearnSession).where(LearnSession.token == token)))
         assert now.question is not None, "the session asks nothing now"
         return now.question.to_dict()
+
+
+AXE = Axe()
+
+
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core finds critical or serious on the page, with where (the first three places of each)."""
+    return [f"{v['id']} at {[n['target'] for n in v['nodes'][:3]]}" for v in AXE.run(page).response["violations"]
+            if v["impact"] in ("critical", "serious")]

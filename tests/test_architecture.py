@@ -15,7 +15,8 @@ APP = {"", "cli", "__main__"}  # the factory and the command line: above every f
 CORES = ["bank.yamltext", "bank.fileformat", "bank.fieldchecks", "bank.items", "bank.dates", "bank.spelling", "bank.distractors",
          "bank.load", "bank.lint", "quizzes.generate", "quizzes.matching", "quizzes.grading", "quizzes.question", "flashcards.scheduler",
          "flashcards.charts", "flashcards.optimizer", "anki.formats", "anki.progress", "accounts.datafile",
-         "learn.progression", "learn.asking"]
+         "learn.progression", "learn.asking", "bank.reading", "instructor.itemstats",
+         "bank.timeline", "web.timeline_chart", "web.timeline_svg"]
 MAX_VIEW_LINES = 25
 
 

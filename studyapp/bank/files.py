@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from studyapp.bank import lint, load, sync
+from studyapp.bank import lint, load, reading, sync
 from studyapp.bank.items import Bank, Item
 from studyapp.errors import BankError, Problem
 
@@ -124,3 +124,43 @@ def sync_files(session: Session, questions_dir: Path, source_path: str | None, n
     except IntegrityError:
         session.rollback()
         return sync.sync_bank(session, loaded, now, dry_run=True)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The article of the configured source text, or why there is none (not configured, not found, unreadable)."""
+
+    article: reading.Article | None
+    note: str = ""
+
+
+_articles: dict[tuple[str, int, int, int], reading.Article] = {}  # (path, size, mtime, footer lines) -> article
+
+
+def read_article(source_path: str | None, footer_lines: int) -> Reading:
+    """The source text's article, read again only when the file changes."""
+    if not source_path:
+        return Reading(None, "No source text is configured.")
+    try:
+        stat = Path(source_path).stat()
+    except OSError:
+        return Reading(None, f"The source text {source_path} was not found.")
+    key = (source_path, stat.st_size, stat.st_mtime_ns, footer_lines)
+    if key not in _articles:
+        source = read_source(source_path)
+        if source.text is None:
+            return Reading(None, str(source.problem or source.note))
+        _articles.clear()
+        _articles[key] = reading.read_article(source.text, footer_lines)
+    return Reading(_articles[key])
+
+
+def coverage_of_files(questions_dir: Path, source_path: str | None, footer_lines: int) -> tuple[Reading, Checked,
+                                                                                             reading.Coverage | None]:
+    """How much of the source text the bank files cite (for `questions coverage`)."""
+    found = read_article(source_path, footer_lines)
+    checked = check_files(questions_dir, None)  # a quote the text lacks is reported here as not placed, not an error
+    if found.article is None or checked.bank is None:
+        return found, checked, None
+    citations, missing = reading.cite(found.article, checked.bank.items)
+    return found, checked, reading.coverage(found.article, citations, missing)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from studyapp.bank import catalog, sync
@@ -128,3 +128,11 @@ def _retention(session: Session, learner_id: int) -> tuple[list[Retention], list
             counted[1] += total
     return ([Retention(label, *by_category[label]) for label in sorted(by_category)],
             [Retention(label, *by_deck[label]) for label in sorted(by_deck)])
+
+
+def standing_by_question(session: Session, learner_id: int) -> dict[str, str]:
+    """How well the learner knows each question they have studied: "learning", "known" (in review) or "leech";
+    a question left out is new. Reads studied and leech cards only (the index on (learner, reps))."""
+    rows = session.execute(select(Question.key, Card.state, Card.is_leech).join(Card, Card.question_id == Question.id)
+                           .where(Card.learner_id == learner_id, or_(Card.reps > 0, Card.is_leech.is_(True))))
+    return {key: "leech" if leech else "known" if state == State.REVIEW else "learning" for key, state, leech in rows}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from studyapp.bank import distractors
+from studyapp.bank import catalog, distractors, files, reading
 from studyapp.bank.items import Item, Kind
 from studyapp.errors import NotFound, Problem
 from studyapp.models import Deck, LearnAnswer, Question, QuizItem
@@ -203,3 +203,12 @@ def wrong_pairings(answers: list[tuple[dict, str | None]]) -> list[tuple[str, st
                     chosen[(pair.left, pair.right, pair.chosen)] += 1
     return [(left, right, wrong, count) for (left, right, wrong), count in
             sorted(chosen.items(), key=lambda entry: (-entry[1], entry[0]))]
+
+
+def text_coverage(session: Session, source_path: str | None, footer_lines: int) -> reading.Coverage | None:
+    """How much of the source text the live bank cites (None without a readable source text)."""
+    found = files.read_article(source_path, footer_lines)
+    if found.article is None:
+        return None
+    citations, missing = reading.cite(found.article, catalog.live_items(session))
+    return reading.coverage(found.article, citations, missing)

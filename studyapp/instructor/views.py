@@ -1,16 +1,17 @@
-"""Instructor pages: the bank at a glance, its problems, and a preview of every question."""
+"""Instructor pages: the bank at a glance, its problems, item statistics (also as CSV), a preview of every question."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from studyapp.bank import files, sync
 from studyapp.db import get_session
 from studyapp.errors import Problem
 from studyapp.instructor import service as instructor
+from studyapp.instructor import statistics
 
 bp = Blueprint("instructor", __name__, url_prefix="/instructor")
 
@@ -38,10 +39,22 @@ def overview() -> str:
                                     args.get("category", ""), args.get("problems") == "1")
     tables = instructor.question_table(instructor.live_questions(session), instructor.answer_rates(session), problems, choice)
     return render_template("instructor/bank.html", decks=instructor.bank_counts(session), last=sync.last_sync(session),
-                           problems=problems, tables=tables, choice=choice, sorts=list(instructor.SORTS))
+                           problems=problems, tables=tables, choice=choice, sorts=list(instructor.SORTS),
+                           stats=statistics.item_statistics(session, args.get("stats", "")), stats_sorts=statistics.SORTS,
+                           coverage=instructor.text_coverage(session, current_app.config.get("SOURCE_TEXT"),
+                                                             int(current_app.config["SOURCE_FOOTER_LINES"])))
 
 
 @bp.get("/questions/<key>")
 def question(key: str) -> str:
-    """One question in each form a learner meets it, with how learners answer it."""
-    return render_template("instructor/question.html", shown=instructor.preview(get_session(), key))
+    """One question in each form a learner meets it, with how learners answer it and its item statistics."""
+    session = get_session()
+    shown = instructor.preview(session, key)
+    return render_template("instructor/question.html", shown=shown, stats=statistics.question_statistics(session, key))
+
+
+@bp.get("/statistics.csv")
+def statistics_csv() -> Response:
+    """The item statistics as a CSV download: a header row, then one row per question."""
+    text = statistics.statistics_csv(statistics.item_statistics(get_session()))
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="item-statistics.csv"'})

@@ -44,6 +44,7 @@ def test_sign_up_take_quiz_see_results(page: Page, base_url: str, live_app: Flas
         expect(page.get_by_role("heading", name=question["prompt"])).to_be_visible()
         for quote in question["sources"]:
             expect(page.locator("blockquote.source", has_text=quote[:40]).first).to_be_visible()
+    page.locator(".account-menu summary").click()  # a learner's own quizzes are in the account menu
     page.get_by_role("link", name="My quizzes").click()
     expect(page.get_by_role("cell", name="1 / 2")).to_be_visible()
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.pages import answer_in_browser, click_through, keys_ready, learn_question, sign_up
+from tests.pages import answer_in_browser, click_through, keys_ready, learn_question, serious_violations, sign_up
 
 pytestmark = pytest.mark.browser
-AXE = Axe()
 
 
-def serious_violations(page: Page) -> list[str]:
-    return [f"{v['id']} at {[n['target'] for n in v['nodes'][:3]]}" for v in AXE.run(page).response["violations"]
-            if v["impact"] in ("critical", "serious")]
 
 
 def start_learning(page: Page, base_url: str, answer_types: str = "Multiple choice, then typed recall") -> None:

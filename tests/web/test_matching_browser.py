@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
 from studyapp import db
 from studyapp.models import Learner
-from tests.pages import answer_in_browser, click_through, keys_ready, sign_up, stored_question, token_of
+from tests.pages import (
+    answer_in_browser,
+    click_through,
+    keys_ready,
+    serious_violations,
+    sign_up,
+    stored_question,
+    token_of,
+)
 
 pytestmark = pytest.mark.browser
 
 # The curated bank's authored matching question comes first in this quiz, a multiple choice question second.
 MATCHING_QUIZ = "deck=organizations&category=organization&length=2&seed=23"
-AXE = Axe()
 
 
-def serious_violations(page: Page) -> list[str]:
-    """What axe-core finds critical or serious on the page."""
-    return [f"{v['id']} at {[n['target'] for n in v['nodes'][:3]]}" for v in AXE.run(page).response["violations"]
-            if v["impact"] in ("critical", "serious")]
 
 
 def test_a_matching_question_with_the_keyboard_alone_and_its_verdict(page: Page, base_url: str, live_app: Flask) -> None:
