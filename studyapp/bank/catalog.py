@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from studyapp.bank import distractors
+from studyapp.bank import distractors, reading
 from studyapp.bank.items import Item
 from studyapp.errors import NotFound
 from studyapp.models import BankSync, Deck, Question
@@ -143,3 +143,21 @@ def item(session: Session, question_id: int) -> Item:
         session.info.pop(SYNC_ID, None)
         found = snapshot(session).items[question_id]
     return found
+
+
+def citations(session: Session, article: reading.Article) -> tuple[list[reading.Citation], reading.Coverage]:
+    """Where the live questions cite the article, and its coverage: worked out once per bank version and article."""
+    derived = snapshot(session).derived
+    held = derived.get("citations")
+    if held is None or held[0] is not article:  # type: ignore[index]
+        found, missing = reading.cite(article, live_items(session))
+        held = derived["citations"] = (article, found, reading.coverage(article, found, missing))
+    return held[1], held[2]  # type: ignore[index,return-value]
+
+
+def live_by_key(session: Session) -> Mapping[str, Item]:
+    """Every live question by its id, made once per bank version."""
+    derived = snapshot(session).derived
+    if "by_key" not in derived:
+        derived["by_key"] = {item.key: item for item in live_items(session)}
+    return derived["by_key"]  # type: ignore[return-value]

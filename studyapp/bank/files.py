@@ -146,13 +146,15 @@ def read_article(source_path: str | None, footer_lines: int) -> Reading:
     except OSError:
         return Reading(None, f"The source text {source_path} was not found.")
     key = (source_path, stat.st_size, stat.st_mtime_ns, footer_lines)
-    if key not in _articles:
+    article = _articles.get(key)
+    if article is None:
         source = read_source(source_path)
         if source.text is None:
             return Reading(None, str(source.problem or source.note))
-        _articles.clear()
-        _articles[key] = reading.read_article(source.text, footer_lines)
-    return Reading(_articles[key])
+        article = reading.read_article(source.text, footer_lines)
+        _articles.clear()  # the file changed (or another one is configured): only the newest is kept
+        _articles[key] = article
+    return Reading(article)
 
 
 def coverage_of_files(questions_dir: Path, source_path: str | None, footer_lines: int) -> tuple[Reading, Checked,

@@ -7,6 +7,7 @@ styles and runs of spaces aside), and mapped back onto the text as written, so a
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -90,19 +91,20 @@ class Coverage:
 
 
 def read_article(text: str, footer_lines: int = 0) -> Article:
-    """The article of a source text: its first line the title, blank lines between paragraphs, and its last
-    `footer_lines` non-empty lines (a web page's footer) left out."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The article of a source text (NFC, as the bank's check reads it): its first line the title, blank lines
+    between paragraphs, and its last `footer_lines` non-empty lines (a web page's footer) left out."""
+    lines = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if footer_lines:
         kept = [index for index, line in enumerate(lines) if line.strip()]
         lines = lines[: kept[-footer_lines]] if len(kept) > footer_lines else []
-    blocks = [" ".join(line.strip() for line in block.split("\n") if line.strip())
-              for block in "\n".join(lines).split("\n\n")]
-    blocks = [block for block in blocks if block]
-    if not blocks:
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if first is None:
         return Article("", ())
-    paragraphs = tuple(Paragraph(number, block, split_sentences(block)) for number, block in enumerate(blocks[1:], 1))
-    return Article(blocks[0], paragraphs)
+    blocks = [" ".join(line.strip() for line in block.split("\n") if line.strip())
+              for block in re.split(r"\n\s*\n", "\n".join(lines[first + 1:]))]  # a blank line may hold spaces
+    paragraphs = [block for block in blocks if block]
+    return Article(lines[first].strip(),
+                   tuple(Paragraph(number, block, split_sentences(block)) for number, block in enumerate(paragraphs, 1)))
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:

@@ -210,5 +210,4 @@ def text_coverage(session: Session, source_path: str | None, footer_lines: int) 
     found = files.read_article(source_path, footer_lines)
     if found.article is None:
         return None
-    citations, missing = reading.cite(found.article, catalog.live_items(session))
-    return reading.coverage(found.article, citations, missing)
+    return catalog.citations(session, found.article)[1]

@@ -20,12 +20,11 @@ def text() -> str:
     if found.article is None:
         return render_template("reading/missing.html", note=found.note)
     session, learner_id = get_session(), current.learner_id()
-    items = {item.key: item for item in catalog.live_items(session)}
-    citations, missing = reading.cite(found.article, items.values())
+    citations, coverage = catalog.citations(session, found.article)
     shown_coverage = bool(learner_id and current_user.is_instructor and request.args.get("coverage") == "1")
     return render_template(
-        "reading/text.html", article=found.article, citations=citations, items=items, coverage_view=shown_coverage,
-        coverage=reading.coverage(found.article, citations, missing),
+        "reading/text.html", article=found.article, citations=citations, items=catalog.live_by_key(session),
+        coverage_view=shown_coverage, coverage=coverage,
         standing=stats.standing_by_question(session, learner_id) if learner_id else None)
 
 

@@ -79,3 +79,20 @@ def test_matching_questions_cite_each_pairs_sentence() -> None:
                     pairs=(Pair("x", "y", (), "Third sentence"), Pair("z", "w", (), "only sentence")))
     citations, _ = reading.cite(reading.read_article(TEXT, 2), [matching])
     assert [(c.paragraph, c.key) for c in citations] == [(1, "m"), (2, "m")]
+
+
+def test_the_title_is_the_first_line_even_without_a_blank_line_after_it() -> None:
+    article = reading.read_article("\n  Title\nFirst para. Second.\n  \t\nPara two.\n")  # a blank line of spaces
+    assert article.title == "Title"
+    assert [p.text for p in article.paragraphs] == ["First para. Second.", "Para two."]
+    assert reading.read_article("   \n\n").paragraphs == ()
+
+
+def test_a_decomposed_text_is_read_as_the_banks_check_reads_it() -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Title\n\nThe meeting in Onsŏng ended. It was brief.")
+    article = reading.read_article(text)
+    citations, missing = reading.cite(article, [item("o", "in Onsŏng ended"), item("end", "It was brief.")])
+    assert missing == [] and [article.paragraphs[0].text[c.start:c.end] for c in citations] == ["in Onsŏng ended",
+                                                                                                 "It was brief."]

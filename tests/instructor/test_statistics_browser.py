@@ -99,13 +99,13 @@ def test_item_statistics_with_the_keyboard_alone_at_desktop_and_phone_widths(pag
     assert_readable(page, "#item-statistics", width)
     assert serious_violations(page) == []
 
-    sort_link = section.get_by_role("link", name="Discrimination index", exact=True)
+    sort_link = section.get_by_role("link", name="Sort by Discrimination index", exact=True)
     tab_to(page, sort_link)
     box = sort_link.bounding_box()
     assert box and box["height"] >= 44 and 0 <= box["x"] and box["x"] + box["width"] <= width  # in view, a tap target
     page.keyboard.press("Enter")
     page.wait_for_url("**stats=discrimination**")
-    expect(section.locator('th[aria-sort="ascending"]')).to_have_text("Discrimination index")
+    expect(section.locator('th[aria-sort="ascending"]')).to_have_text("Sort by Discrimination index")
     expect(section.locator("caption")).to_have_text("Per question, sorted by discrimination index")
     shown = [text for text in section.locator('td[data-label="Discrimination"]').all_inner_texts()]
     numbers = [float(text) for text in shown if text != "—"]

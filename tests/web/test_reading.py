@@ -34,9 +34,9 @@ def paragraph(page: str, number: int) -> str:
 def test_without_a_source_text_the_page_says_how_to_configure_it(app: Flask, client: FlaskClient) -> None:
     app.config["SOURCE_TEXT"] = ""
     page = client.get("/text/").text
-    assert "No source text is configured." in page and "STUDYAPP_SOURCE_TEXT" in page
+    assert "The app has not been given the source text." in page and "STUDYAPP_SOURCE_TEXT" in page
     app.config["SOURCE_TEXT"] = str(DATA / "texts" / "nothing-here.txt")
-    assert "was not found" in client.get("/text/").text
+    assert "nothing-here.txt" not in client.get("/text/").text  # no server path for visitors
 
 
 def test_the_text_marks_what_questions_cite_and_leaves_out_the_footer(small_text: Flask, client: FlaskClient) -> None:

@@ -89,6 +89,6 @@ def test_the_main_navigation_leads_to_the_timeline(client: FlaskClient) -> None:
     page = client.get("/").text
     assert page.count('href="/text/"') == 2
     timeline = client.get("/timeline").text
-    assert timeline.count('href="/text/" aria-current="page"') == 2  # "The text" stays current on its timeline
+    assert timeline.count('href="/text/" aria-current="true"') == 2  # "The text" stays current on its timeline
     assert '<a href="/timeline" aria-current="page">Timeline</a>' in timeline
     assert '<a href="/timeline">Timeline</a>' in client.get("/text/").text
