@@ -59,12 +59,26 @@ SORTS = {
 
 def item_statistics(session: Session, sort: str = "") -> Statistics:
     """Every live question's statistics, sorted by a column of SORTS (unknown or empty: by question id)."""
-    attempts = read_attempts(session)
-    found = itemstats.all_item_stats(attempts, read_overrides(session))
+    attempts, found = _computed(session)
     live = catalog.live_items(session)
     rows = [StatisticsRow(item, found[item.key]) for item in live if item.key in found]
     sort = sort if sort in SORTS else "question"
     return Statistics(sorted(rows, key=SORTS[sort][0]), len(attempts), len(live) - len(rows), sort)
+
+
+def _computed(session: Session) -> tuple[list[itemstats.Attempt], dict[str, itemstats.ItemStats]]:
+    """Every finished quiz and the statistics made from them, read again only when they change: one statement
+    tells (how many quizzes are finished, the newest of them, how many Learn answers are overridden), and the
+    bank held in memory keeps the last result for this bank version."""
+    finished = select(func.count(), func.max(Quiz.id)).where(Quiz.finished_at.is_not(None)).subquery()
+    overridden = select(func.count()).select_from(LearnAnswer).where(LearnAnswer.is_overridden.is_(True)).scalar_subquery()
+    state = tuple(session.execute(select(finished, overridden)).one())
+    derived = catalog.snapshot(session).derived
+    held = derived.get("item_statistics")
+    if held is None or held[0] != state:  # type: ignore[index]
+        attempts = read_attempts(session)
+        held = derived["item_statistics"] = (state, attempts, itemstats.all_item_stats(attempts, read_overrides(session)))
+    return held[1], held[2]  # type: ignore[index,return-value]
 
 
 def question_statistics(session: Session, key: str) -> itemstats.ItemStats:

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studyapp import db
@@ -164,3 +165,16 @@ def test_the_statistics_download_as_csv(app: Flask, client: FlaskClient, runner:
     auth.logout()
     auth.register("learner")
     assert client.get("/instructor/statistics.csv").status_code == 403
+
+
+def test_the_statistics_are_read_again_when_a_quiz_finishes_or_a_learner_overrides(session: Session) -> None:
+    hand_quizzes(session)
+    before = {row.item.key: row.stats for row in statistics.item_statistics(session).rows}
+    assert before["tuman-river"].attempts == 6
+    add_quiz(session, None, 80, [(CHOICE, "0", True)])  # a visitor's quiz, finished: a seventh attempt
+    assert {row.item.key: row.stats for row in statistics.item_statistics(session).rows}["tuman-river"].attempts == 7
+    learn = session.scalar(select(LearnSession))
+    learn.answers.append(LearnAnswer(step=2, round=1, question_key="kalun-village", payload=TYPED, response="Jiajiatun!",
+                                     is_correct=False, is_overridden=True, feedback="", answered_at=NOW))
+    session.commit()
+    assert {row.item.key: row.stats for row in statistics.item_statistics(session).rows}["kalun-village"].overrides == 3
