@@ -89,3 +89,12 @@ def serious_violations(page: Page) -> list[str]:
     """What axe-core finds critical or serious on the page, with where (the first three places of each)."""
     return [f"{v['id']} at {[n['target'] for n in v['nodes'][:3]]}" for v in AXE.run(page).response["violations"]
             if v["impact"] in ("critical", "serious")]
+
+
+def tab_to(page: Page, target: Locator, most: int = 200) -> None:
+    """Press Tab until `target` has the focus (the keyboard alone, as a learner would get there)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("(element) => element === document.activeElement"):
+            break
+    expect(target).to_be_focused()

@@ -121,6 +121,17 @@ def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
     return query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key) if deck_key else query
 
 
+def _done_since(learner_id: int, start: datetime) -> Select:
+    """How many ratings (not undone) the learner has given since `start`."""
+    return select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.learner_id == learner_id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False))
+
+
+def _new_since(learner_id: int, start: datetime) -> Select:
+    """How many new cards the learner has introduced since `start` (the new-card limit's count)."""
+    return _done_since(learner_id, start).where(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS))
+
+
 def _capped(query: Select, cap: int) -> ScalarSelect[int]:
     """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown)."""
     return select(func.count()).select_from(query.with_only_columns(Card.id).limit(max(cap, 0)).subquery()).scalar_subquery()
@@ -146,11 +157,9 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     later = func.coalesce(Card.due, Card.due)  # `due`, but no index of it
     reviews = live.where(Card.state == State.REVIEW, Card.due < end)
     new = live.where(Card.reps == 0)
-    done = select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False))
     numbers = [
-        done.where(ReviewLog.kind == "review", ReviewLog.origin == "review").scalar_subquery(),
-        done.where(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS)).scalar_subquery(),
+        _done_since(learner.id, start).where(ReviewLog.kind == "review", ReviewLog.origin == "review").scalar_subquery(),
+        _new_since(learner.id, start).scalar_subquery(),
         _capped(reviews, learner.reviews_per_day), _capped(new, max(learner.new_per_day, 1)),
         learning.with_only_columns(func.count().filter(later < end)).scalar_subquery(),
         learning.with_only_columns(func.count().filter(later <= now)).scalar_subquery(),
@@ -246,6 +255,18 @@ def _last_undoable(session: Session, learner_id: int) -> ReviewLog | None:
     return session.scalar(_last_undoable_query(learner_id))
 
 
+def _rated_since(session: Session, log: ReviewLog) -> bool:
+    """Whether a later rating (not undone) of the same card stands on this one: it can no longer be taken back."""
+    return bool(session.scalar(select(func.count()).select_from(ReviewLog).where(
+        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False))))
+
+
+def _restore(card: Card, log: ReviewLog) -> None:
+    """Put the card back as it was before this rating (its schedule, leech and suspension)."""
+    card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
+    _apply(card, state_in(log.state_before))
+
+
 def can_undo(session: Session, learner_id: int) -> bool:
     """Whether the learner has a rating that Undo would take back."""
     return _last_undoable(session, learner_id) is not None
@@ -260,9 +281,7 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
     log = _last_undoable(session, learner.id)
     if log is None:
         raise InvalidInput("Nothing to undo.")
-    later = session.scalar(select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
-    if later:
+    if _rated_since(session, log):
         raise InvalidInput("That card has changed since (a quiz answer); it can no longer be undone.")
     lost_race = InvalidInput("That rating was already undone (in another tab, or by a double click).")
     # Claimed with a conditional write, so two simultaneous undos never both restore it.
@@ -272,8 +291,7 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
         session.rollback()
         raise lost_race
     card = get_card(session, learner.id, log.card_id)
-    card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
-    _apply(card, state_in(log.state_before))
+    _restore(card, log)
     try:
         session.commit()
     except StaleDataError:  # the card changed since it was read: leave both as they are
@@ -334,10 +352,7 @@ class LearnRating:
 
 def new_cards_today(session: Session, learner: Learner, now: datetime) -> int:
     """New cards the learner has introduced today (on the review screen or in Learn): the new-card limit's count."""
-    start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
-    return session.scalar(select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.learner_id == learner.id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False),
-        ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS))) or 0
+    return session.scalar(_new_since(learner.id, scheduler.day_start(now, learner.timezone, learner.day_starts_hour))) or 0
 
 
 def rate_from_learn(session: Session, learner: Learner, question_key: str, rating: Rating, now: datetime,
@@ -355,16 +370,11 @@ def rate_from_learn(session: Session, learner: Learner, question_key: str, ratin
 
 def take_back(session: Session, log: ReviewLog, now: datetime) -> bool:
     """Undo one rating (no commit) if nothing has rated its card since: a changed Learn answer; True if undone."""
-    later = session.scalar(select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False)))
-    if later or log.is_undone:
-        return False
     card = session.get(Card, log.card_id)
-    if card is None:
+    if card is None or log.is_undone or _rated_since(session, log):
         return False
     log.is_undone, log.undone_at = True, now
-    card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
-    _apply(card, state_in(log.state_before))
+    _restore(card, log)
     return True
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import DATA
-from tests.pages import serious_violations, sign_up
+from tests.pages import serious_violations, sign_up, tab_to
 
 pytestmark = pytest.mark.browser
 SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('main *')]
@@ -37,11 +37,7 @@ def test_practise_a_paragraph_with_the_keyboard_alone(page: Page, base_url: str,
     assert serious_violations(page) == []
     assert page.evaluate(SMALLEST_TEXT) >= 12
     button = page.get_by_role("button", name="Practise this paragraph 1", exact=True)
-    for _ in range(200):  # Tab along the page until the button has focus
-        page.keyboard.press("Tab")
-        if button.evaluate("(b) => b === document.activeElement"):
-            break
-    expect(button).to_be_focused()
+    tab_to(page, button)
     with page.expect_event("load"):
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Paragraph 1 of the text · practice")
