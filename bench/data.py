@@ -9,8 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from studyapp import db, models
+from studyapp import db, models, tallies
 from studyapp.bank.items import Item, Kind
 from studyapp.models import NEW_CARD_DUE
 
@@ -119,6 +120,9 @@ def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, 
         _batches(conn, meta["cards"], cards(), progress=progress, label="cards")
     with engine.begin() as conn:
         _batches(conn, meta["review_logs"], logs(), progress=progress, label="review logs")
+    with Session(engine) as session:  # the review counts the app keeps with the log, as its migration makes them
+        tallies.rebuild(session)
+        session.commit()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             for table in ("decks", "questions", "learners", "cards", "review_logs", "bank_syncs"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, false, func
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from studyapp.db import Base
@@ -143,6 +143,8 @@ class Card(Base):
         Index("ix_cards_learner_id_reps_id", "learner_id", "reps", "id"),
         Index("ix_cards_learner_id_is_suspended", "learner_id", "is_suspended"),  # the few suspended, without the new
         Index("ix_cards_learner_id_state_reps", "learner_id", "state", "reps"),  # the few in learning, without the rest
+        # the few leeches (card list, progress): partial, so that the planner sees how few they are
+        Index("ix_cards_leeches", "learner_id", sqlite_where=text("is_leech = 1"), postgresql_where=text("is_leech")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -187,6 +189,30 @@ class ReviewLog(Base):
     state_after: Mapped[dict]
     is_undone: Mapped[bool] = mapped_column(default=False)
     undone_at: Mapped[datetime | None]
+
+
+class ReviewQuarter(Base):
+    """How many ratings (not undone) a learner gave in one quarter hour, kept as the log changes (`tallies`):
+    the review calendar reads these, a few hundred rows, not every log."""
+
+    __tablename__ = "review_quarters"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    quarter: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # db.quarter_hour of the rating's time
+    reviews: Mapped[int] = mapped_column(default=0)
+
+
+class RetentionTally(Base):
+    """A learner's ratings (not undone) and those passed, per deck and category of the question, kept as the log
+    changes (`tallies`); a sync that moves a question to another deck or category works them out again."""
+
+    __tablename__ = "retention_tallies"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    deck_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    passed: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
 
 
 class BankSync(Base):

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).parent.parent / "studyapp"
 # Features from the bottom up: each may use what stands below it, never what stands above or beside it.
 CHAIN = [{"bank"}, {"flashcards"}, {"quizzes"}, {"learn"}, {"anki", "accounts", "instructor"}, {"web"}]
-SHARED = {"config", "db", "models", "errors", "current"}  # below every feature
+SHARED = {"config", "db", "models", "errors", "current", "tallies"}  # below every feature
 APP = {"", "cli", "__main__"}  # the factory and the command line: above every feature
 CORES = ["bank.yamltext", "bank.fileformat", "bank.fieldchecks", "bank.items", "bank.dates", "bank.spelling", "bank.distractors",
          "bank.load", "bank.lint", "quizzes.generate", "quizzes.matching", "quizzes.grading", "quizzes.question", "flashcards.scheduler",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -69,3 +70,35 @@ def test_usernames_differing_only_in_case_stop_the_upgrade(empty_app: Flask) -> 
         with engine.begin() as connection, pytest.raises(sa.exc.IntegrityError):
             connection.execute(sa.text(learner), {"name": "CAROL"})
         command.downgrade(alembic_config(), "base")
+
+
+def test_the_review_counts_are_worked_out_from_the_log_at_upgrade(empty_app: Flask) -> None:
+    engine = db.engine_of(empty_app)
+    with empty_app.app_context():
+        command.upgrade(alembic_config(), "d4e7a9b2c610")
+        with engine.begin() as connection:
+            run = lambda sql, **values: connection.execute(sa.text(sql), values)  # noqa: E731
+            run("INSERT INTO learners (id, username, password_hash, is_instructor, created_at, cards_synced_to, "
+                "desired_retention, learning_steps, relearning_steps, maximum_interval_days, new_per_day, reviews_per_day, "
+                "day_starts_hour, timezone, suspend_leeches, practice_by_default) VALUES (1, 'ada', 'x', false, "
+                "'2026-01-01 00:00:00', 0, 0.9, '1m', '10m', 100, 20, 200, 4, 'UTC', false, false)")
+            run("INSERT INTO decks (id, key, title, description, position, is_retired) VALUES (1, 'founding', 'F', '', 0, false)")
+            for n, category in ((1, "date"), (2, "place")):
+                run("INSERT INTO questions (id, key, deck_id, kind, category, data, is_retired, updated_at) "
+                    "VALUES (:n, :key, 1, 'typed', :category, '{}', false, '2026-01-01 00:00:00')", n=n, key=f"q{n}", category=category)
+                run("INSERT INTO cards (id, learner_id, question_id, state, due, reps, lapses, is_suspended, is_leech, version) "
+                    "VALUES (:n, 1, :n, 2, '2026-12-01 00:00:00', 2, 0, false, false, 2)", n=n)
+            logs = [(1, 3, "2026-11-29 12:01:00", False), (1, 1, "2026-11-29 12:14:59", False), (2, 4, "2026-11-29 12:15:00", False),
+                    (2, 1, "2026-11-29 12:20:00", True)]  # the last one undone
+            for card, rating, at, undone in logs:
+                run("INSERT INTO review_logs (card_id, learner_id, rating, reviewed_at, kind, origin, state_before, state_after, "
+                    "is_undone) VALUES (:card, 1, :rating, :at, 'review', 'review', '{}', '{}', :undone)",
+                    card=card, rating=rating, at=at, undone=undone)
+        command.upgrade(alembic_config(), "head")
+        with engine.connect() as connection:
+            quarters = connection.execute(sa.text("SELECT quarter, reviews FROM review_quarters ORDER BY quarter")).all()
+            retention = connection.execute(sa.text("SELECT deck_key, category, passed, total FROM retention_tallies "
+                                                   "ORDER BY category")).all()
+        first = int(datetime(2026, 11, 29, 12, tzinfo=timezone.utc).timestamp()) // 900
+        assert [tuple(row) for row in quarters] == [(first, 2), (first + 1, 1)]
+        assert [tuple(row) for row in retention] == [("founding", "date", 1, 2), ("founding", "place", 1, 1)]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.utils import secure_filename
 
+from studyapp import tallies
 from studyapp.accounts import datafile
 from studyapp.accounts.datafile import (
     FORMAT,
@@ -185,6 +186,9 @@ def _merge(session: Session, learner: Learner, data: LearnerData, take_settings:
                               **entry.model_dump(exclude={"question_key", "state_before", "state_after"}),
                               state_before=entry.state_before.to_log(), state_after=entry.state_after.to_log()))
         reviews += 1
+    if reviews:
+        session.flush()
+        tallies.rebuild(session, [learner.id])  # the progress counts, from the log as it now is
     quizzes = _import_quizzes(session, learner, data.quizzes)
     return ImportReport(imported_cards, reviews, quizzes, skipped, take_settings,
                         _import_learn_sessions(session, learner, data.learn_sessions))

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from studyapp import tallies
 from studyapp.bank import catalog
 from studyapp.bank.items import Bank, Kind
 from studyapp.db import UTCDateTime
@@ -71,8 +72,11 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         else:
             compare.append((item, data, digest, deck_id, row))
     stored = _data_of(session, [row[0] for *_, row in compare])
+    moved = []  # questions in another deck or category now: their learners' retention counts move with them
     for item, data, digest, deck_id, (row_id, old_deck, _, retired) in compare:
         old_data = stored[row_id]
+        if old_deck != deck_id or old_data.get("category") != item.category.value:
+            moved.append(row_id)
         if retired:
             report.revived.append(item.key)
         elif old_deck != deck_id or _content(old_data) != _content(data):
@@ -94,6 +98,7 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
     if dry_run:
         session.rollback()
         return report
+    tallies.rebuild(session, tallies.learners_who_rated(session, moved))
     done = BankSync(synced_at=now, is_ok=True, summary=report.summary(), report=asdict(report))
     session.add(done)
     session.flush()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, union, update
+from sqlalchemy import and_, func, literal, or_, select, true, union_all, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from studyapp import tallies
 from studyapp.bank import catalog, sync
 from studyapp.bank.items import Item
 from studyapp.errors import InvalidInput, NotFound
@@ -226,7 +227,15 @@ def _record(session: Session, learner: Learner, card: Card, rating: Rating, now:
                     duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
                     state_after=_snapshot(card))
     session.add(log)
+    _count(session, log, card)
     return became_leech, log
+
+
+def _count(session: Session, log: ReviewLog, card: Card, sign: int = 1) -> None:
+    """Add a rating to the learner's review counts, or take it away (sign -1): see `tallies`."""
+    with session.no_autoflush:  # the card's changes stay pending until commit, where a lost race is caught
+        item = catalog.item(session, card.question_id)
+        tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, sign)
 
 
 def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
@@ -291,6 +300,7 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
         session.rollback()
         raise lost_race
     card = get_card(session, learner.id, log.card_id)
+    _count(session, log, card, -1)
     _restore(card, log)
     try:
         session.commit()
@@ -374,6 +384,7 @@ def take_back(session: Session, log: ReviewLog, now: datetime) -> bool:
     if card is None or log.is_undone or _rated_since(session, log):
         return False
     log.is_undone, log.undone_at = True, now
+    _count(session, log, card, -1)
     _restore(card, log)
     return True
 
@@ -383,28 +394,44 @@ def in_card_list() -> ColumnElement[bool]:
     return or_(Card.reps > 0, Card.is_suspended.is_(True))
 
 
-def _listed_cards(learner_id: int) -> Select:
-    """The live cards of the learner's card list."""
-    # in_card_list() as two index ranges (studied; suspended), each an index: as one OR, SQLite walks every new card
-    listed = union(select(Card.id).where(Card.learner_id == learner_id, Card.reps > 0),
-                   select(Card.id).where(Card.learner_id == learner_id, Card.is_suspended.is_(True))).subquery()
-    return (select(Card).join(listed, Card.id == listed.c.id).join(Question)
-            .where(Question.is_retired.is_(False), sync.makes_cards()).order_by(Card.due, Card.id))
+def _live(query: Select) -> Select:
+    """Only cards of live questions that make flashcards."""
+    return query.join(Question, Card.question_id == Question.id).where(Question.is_retired.is_(False), sync.makes_cards())
+
+
+def _few_in_due_order(query: Select, limit: int | None, offset: int) -> Select:
+    """A query of few cards (found by an index of their own) sorted by due: not by walking the (learner, due) index."""
+    return query.order_by(func.coalesce(Card.due, Card.due), Card.id).limit(limit).offset(offset)
 
 
 def list_cards(session: Session, learner_id: int, now: datetime, leeches_only: bool = False,
                limit: int | None = None, offset: int = 0) -> list[Card]:
-    """The learner's studied or suspended cards (or only leeches), soonest due first; `limit` of them from `offset`."""
-    query = _listed_cards(learner_id)
+    """The learner's studied or suspended cards (or only leeches), soonest due first; `limit` of them from `offset`.
+
+    One statement whose cost is the page's, not the learner's: studied cards are read in the order of the
+    (learner, due) index and only as far as the page goes; suspended new cards (their due is the far end,
+    after every studied card's) come after them, from the suspension index; leeches from their own index.
+    """
+    mine = Card.learner_id == learner_id
     if leeches_only:
-        query = query.where(Card.is_leech.is_(True))
-    return list(session.scalars(query.limit(limit).offset(offset)))
+        return list(session.scalars(_few_in_due_order(_live(select(Card).where(mine, Card.is_leech == true())), limit, offset)))
+    reach = None if limit is None else offset + limit
+    # "+ 0": studied ones in due order, not by the (learner, reps) index, which would give every studied card to
+    # sort; suspended new ones by the suspension index, not that one, which would walk every new card
+    studied = _live(select(Card.id, Card.due, literal(0).label("part")).where(mine, Card.reps + 0 > 0))
+    new = _live(select(Card.id, Card.due, literal(1).label("part")).where(mine, Card.is_suspended.is_(True), Card.reps + 0 == 0))
+    parts = [select(studied.order_by(Card.due, Card.id).limit(reach).subquery()),
+             select(new.order_by(Card.id).limit(reach).subquery())]  # new cards share one due: by id, as the index has them
+    listed = union_all(*parts).subquery()
+    return list(session.scalars(select(Card).join(listed, Card.id == listed.c.id)
+                                .order_by(listed.c.part, listed.c.due, listed.c.id).limit(limit).offset(offset)))
 
 
 def list_suspended_cards(session: Session, learner_id: int, now: datetime, limit: int | None = None,
                          offset: int = 0) -> list[Card]:
     """The learner's suspended cards, studied or not, soonest due first; `limit` of them from `offset`."""
-    return list(session.scalars(_listed_cards(learner_id).where(Card.is_suspended.is_(True)).limit(limit).offset(offset)))
+    suspended = _live(select(Card).where(Card.learner_id == learner_id, Card.is_suspended.is_(True)))
+    return list(session.scalars(_few_in_due_order(suspended, limit, offset)))
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from studyapp import tallies
 from studyapp.bank import catalog, sync
 from studyapp.db import quarter_hour, quarter_hour_start
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.charts import streak
 from studyapp.flashcards.scheduler import State
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.models import Card, Deck, Learner, Question
 
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
@@ -96,11 +97,8 @@ def progress(session: Session, learner: Learner, now: datetime) -> Progress:
         per_day[max(day, today)] += count
     forecast = [(today + timedelta(days=i), per_day.get(today + timedelta(days=i), 0)) for i in range(FORECAST_DAYS)]
     since = scheduler.day_start(now, zone, hour) - timedelta(weeks=CALENDAR_WEEKS)
-    reviewed_at = quarter_hour(ReviewLog.reviewed_at)
     calendar: Counter[date] = Counter()
-    for number, count in session.execute(select(reviewed_at, func.count()).where(
-            ReviewLog.learner_id == learner.id, ReviewLog.is_undone.is_(False), ReviewLog.reviewed_at >= since)
-            .group_by(reviewed_at)):
+    for number, count in tallies.calendar(session, learner.id, since):  # kept per quarter hour as ratings come
         calendar[scheduler.study_date(quarter_hour_start(number), zone, hour)] += count
     counts = card_counts(session, learner.id)
     by_category, by_deck = _retention(session, learner.id)
@@ -112,19 +110,18 @@ def progress(session: Session, learner: Learner, now: datetime) -> Progress:
 
 
 def _retention(session: Session, learner_id: int) -> tuple[list[Retention], list[Retention]]:
-    """Reviews passed per category and per deck, read in one statement (per category and deck) and added up."""
-    rows = session.execute(
-        select(Question.category, Deck.title, func.sum(case((ReviewLog.rating > 1, 1), else_=0)), func.count())
-        .select_from(ReviewLog).join(Card, ReviewLog.card_id == Card.id).join(Question, Card.question_id == Question.id)
-        .join(Deck, Question.deck_id == Deck.id)
-        .where(ReviewLog.learner_id == learner_id, ReviewLog.is_undone.is_(False))
-        .group_by(Question.category, Deck.title))
+    """Reviews passed per category and per deck, from the counts kept per deck and category (`tallies`)."""
+    titles = {deck.key: deck.title for deck in catalog.snapshot(session).decks}
+    rows = tallies.retention(session, learner_id)
+    retired = {deck for deck, *_ in rows} - titles.keys()
+    if retired:  # ratings of a deck the bank no longer has: its last title
+        titles.update(session.execute(select(Deck.key, Deck.title).where(Deck.key.in_(retired))).tuples())
     by_category: dict[str, list[int]] = {}
     by_deck: dict[str, list[int]] = {}
-    for category, deck, passed, total in rows:
-        for totals, label in ((by_category, category), (by_deck, deck)):
+    for deck, category, passed, total in rows:
+        for totals, label in ((by_category, category), (by_deck, titles.get(deck, deck))):
             counted = totals.setdefault(str(label), [0, 0])
-            counted[0] += int(passed or 0)
+            counted[0] += passed
             counted[1] += total
     return ([Retention(label, *by_category[label]) for label in sorted(by_category)],
             [Retention(label, *by_deck[label]) for label in sorted(by_deck)])

@@ -45,7 +45,9 @@ BUDGETS = {
     "LEARN": 2,  # a Learn question: the learner; the session with its answers
     "LEARN?answered=0": 2,  # a verdict above the next question
 }
-POSTS = {"rate": 7, "answer": 9, "learn": 10}  # learn: session, answers, card, new today, card, log, answer; page  # the POST (learner, card, log, card update), then the page it redirects to
+# rate: the POST (learner, card, the two review counts, log, card update), then the page it redirects to;
+# learn: session, answers, card, new today, card, the two review counts, log, answer; the page
+POSTS = {"rate": 9, "answer": 9, "learn": 12}
 FIRST_OF_THE_DAY = 2  # a study day's first rating also notes the day and counts the reviews (is a fit due?)
 
 
