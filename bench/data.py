@@ -122,6 +122,7 @@ def fill(engine: Engine, learners: int, questions: int, cards_per_learner: int, 
         _batches(conn, meta["review_logs"], logs(), progress=progress, label="review logs")
     with Session(engine) as session:  # the review counts the app keeps with the log, as its migration makes them
         tallies.rebuild(session)
+        tallies.rebuild_cards(session)
         session.commit()
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

@@ -16,6 +16,7 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from studyapp import tallies
 from studyapp.accounts import service as accounts
 from studyapp.anki import formats
 from studyapp.anki import service as anki
@@ -29,7 +30,7 @@ from studyapp.errors import BankError, StudyError
 from studyapp.flashcards import fitting
 
 questions = AppGroup("questions", help="Check and apply the question bank.")
-database = AppGroup("db", help="Create and migrate the database.")
+database = AppGroup("db", help="Create and migrate the database; count progress again.")
 users = AppGroup("users", help="Manage learners.")
 export = AppGroup("export", help="Export decks.")
 
@@ -59,6 +60,18 @@ def db_upgrade() -> None:
     """Create the tables or migrate them to the newest revision."""
     upgrade_database()
     click.echo("Database is at the newest revision.")
+
+
+@database.command("recount")
+@with_appcontext
+def db_recount() -> None:
+    """Work every learner's progress counts out again from the review log and the cards (they are kept as
+    ratings come; this sets them right after an outage or a hand-made change to the database)."""
+    session = get_session()
+    tallies.rebuild(session)
+    tallies.rebuild_cards(session)
+    session.commit()
+    click.echo("Counted again: reviews per quarter hour, retention per deck and category, cards per deck and due time.")
 
 
 @questions.command("check")

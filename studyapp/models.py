@@ -145,6 +145,9 @@ class Card(Base):
         Index("ix_cards_learner_id_state_reps", "learner_id", "state", "reps"),  # the few in learning, without the rest
         # the few leeches (card list, progress): partial, so that the planner sees how few they are
         Index("ix_cards_leeches", "learner_id", sqlite_where=text("is_leech = 1"), postgresql_where=text("is_leech")),
+        # the few buried cards, by when they come back (the cards due now: see tallies.due_now)
+        Index("ix_cards_buried", "learner_id", "buried_until", sqlite_where=text("buried_until IS NOT NULL"),
+              postgresql_where=text("buried_until IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -213,6 +216,35 @@ class RetentionTally(Base):
     category: Mapped[str] = mapped_column(String(20), primary_key=True)
     passed: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
+
+
+class CardTally(Base):
+    """How many of a learner's cards of one deck (live questions that make cards) are studied, learning, in review,
+    suspended, suspended while new, and mastered, kept as cards change (`tallies`)."""
+
+    __tablename__ = "card_tallies"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    deck_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    studied: Mapped[int] = mapped_column(default=0)
+    learning: Mapped[int] = mapped_column(default=0)
+    review: Mapped[int] = mapped_column(default=0)
+    suspended: Mapped[int] = mapped_column(default=0)
+    suspended_new: Mapped[int] = mapped_column(default=0)
+    mastered: Mapped[int] = mapped_column(default=0)
+
+
+class DueQuarter(Base):
+    """How many of a learner's studied, unsuspended cards of one deck (live questions) fall due in one quarter hour
+    (a buried card when it comes back), kept as cards change (`tallies`): the forecast and the deck list's cards
+    due now read these, not every card."""
+
+    __tablename__ = "due_quarters"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    deck_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    quarter: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cards: Mapped[int] = mapped_column(default=0)
 
 
 class BankSync(Base):

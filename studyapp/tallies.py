@@ -1,28 +1,39 @@
-"""A learner's review counts, kept as the review log changes, so progress never reads every log.
+"""A learner's counts, kept as the review log and the cards change, so no page reads every log or card.
 
-Two tables, both worked out from the log and kept with it in the same transaction:
+Four tables, each worked out from the log or the cards and kept with them in the same transaction:
 - `review_quarters`: ratings per quarter hour (the review calendar: a study day in any zone is whole quarters);
-- `retention_tallies`: ratings and passes per deck and category of the question (retention).
+- `retention_tallies`: ratings and passes per deck and category of the question (retention);
+- `card_tallies`: cards per deck that are studied, learning, in review, suspended (new or not), mastered;
+- `due_quarters`: studied, unsuspended cards per deck and quarter hour they fall due in (the forecast, the
+  cards due now).
 
-A rating adds one (`count`), an undo takes it away (`count(..., -1)`); a data import and a sync that moves
-questions to another deck or category work a learner's counts out again from the log (`rebuild`), as the
-migration that made the tables did. Each change is one upsert per table, made before the card's own UPDATE
-(so two requests take the rows in the same order, and on PostgreSQL never wait on each other in a circle).
+A rating adds to them and an undo takes away (`count`, `change`), each change one upsert per table, made
+before the card's own UPDATE (so two requests take the rows in the same order, and on PostgreSQL never wait
+on each other in a circle). A data import, a parameter fit and a sync that moves, retires or revives
+questions work the affected counts out again (`rebuild`, `rebuild_cards`, `shift_cards`), as the migration
+that made the tables did; a learner's first rating of a study day works their card counts out again too,
+so that a rating raced with such a sync is set right within the day (`studyapp db recount` does it for all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from studyapp.db import EPOCH, QUARTER_HOUR, quarter_hour
-from studyapp.models import Card, Deck, Question, RetentionTally, ReviewLog, ReviewQuarter
+from studyapp.models import Card, CardTally, Deck, DueQuarter, Question, RetentionTally, ReviewLog, ReviewQuarter
 
 PASSED = 1  # a rating above Again (Hard, Good or Easy) passes
+REVIEW_STATE = 2  # fsrs.State.Review (flashcards.scheduler.State.REVIEW)
+MASTERED_DAYS = 21  # a review card with a stability of 21 days or more is mastered
+COUNTS = ("studied", "learning", "review", "suspended", "suspended_new", "mastered")  # the columns of card_tallies
 
 
 def quarter_of(moment: datetime) -> int:
@@ -38,16 +49,148 @@ def count(session: Session, learner_id: int, reviewed_at: datetime, deck_key: st
          {"passed": sign if rating > PASSED else 0, "total": sign})
 
 
-def _add(session: Session, model: type[ReviewQuarter] | type[RetentionTally], key: dict[str, object],
-         amounts: dict[str, int]) -> None:
-    """One INSERT ... ON CONFLICT DO UPDATE adding `amounts` to the row of `key` (made when missing)."""
+def _add(session: Session, model: type, key: dict[str, object], amounts: dict[str, int]) -> None:
+    """Add `amounts` to the row of `key` (made when missing)."""
+    _add_rows(session, model, list(key), [{**key, **amounts}])
+
+
+def _add_rows(session: Session, model: type, key: list[str], rows: list[dict[str, object]]) -> None:
+    """One INSERT ... ON CONFLICT DO UPDATE adding each row's other columns to the row of its key (no key twice)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = model.__table__
-    statement = dialect.insert(table).values(**key, **amounts)
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = dialect.insert(table).values(rows)
     statement = statement.on_conflict_do_update(
-        index_elements=list(key), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
+        index_elements=key, set_={name: table.c[name] + statement.excluded[name] for name in rows[0] if name not in key})
     with session.no_autoflush:  # the card's changes stay pending: they are written after, at commit
         session.execute(statement)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one card adds to its learner's card counts (nothing for a new card that is not suspended)."""
+
+    counts: tuple[int, ...]  # one per name of COUNTS
+    due_quarter: int | None  # the quarter hour it counts as due in, for a studied card that is not suspended
+
+    @classmethod
+    def of(cls, reps: int, state: int, stability: float | None, is_suspended: bool, due: datetime,
+           buried_until: datetime | None) -> Standing:
+        studied, active = reps > 0, reps > 0 and not is_suspended
+        in_review = state == REVIEW_STATE
+        counts = (studied, active and not in_review, active and in_review, is_suspended, is_suspended and not studied,
+                  studied and in_review and (stability or 0) >= MASTERED_DAYS)
+        back = max(due, buried_until) if buried_until is not None else due  # a buried card is due when it comes back
+        return cls(tuple(int(flag) for flag in counts), quarter_of(back) if active else None)
+
+
+NOTHING = Standing((0,) * len(COUNTS), None)
+
+
+def change(session: Session, learner_id: int, deck_key: str, before: Standing, after: Standing) -> None:
+    """Move a card's part of the counts from `before` to `after` (NOTHING for a card of no live question); no commit."""
+    if before.counts != after.counts:
+        _add(session, CardTally, {"learner_id": learner_id, "deck_key": deck_key},
+             {name: new - old for name, old, new in zip(COUNTS, before.counts, after.counts, strict=True)})
+    if before.due_quarter != after.due_quarter:
+        moves = [(quarter, amount) for quarter, amount in ((before.due_quarter, -1), (after.due_quarter, 1))
+                 if quarter is not None]
+        _add_rows(session, DueQuarter, ["learner_id", "deck_key", "quarter"],
+                  [{"learner_id": learner_id, "deck_key": deck_key, "quarter": quarter, "cards": amount}
+                   for quarter, amount in moves])
+
+
+def live_cards() -> ColumnElement[bool]:
+    """The condition a card's question is live and makes cards (bank.sync.makes_cards; a test keeps them alike)."""
+    return and_(Question.is_retired.is_(False), Question.kind != "matching")
+
+
+def _card_counts_select(where: ColumnElement[bool], sign: int = 1):  # noqa: ANN202  (two Selects)
+    """What the cards matching `where` add to card_tallies and to due_quarters, per learner (times `sign`)."""
+    studied, active = Card.reps > 0, and_(Card.reps > 0, Card.is_suspended.is_(False))
+    in_review = Card.state == REVIEW_STATE
+    flags = [studied, and_(active, ~in_review), and_(active, in_review), Card.is_suspended.is_(True),
+             and_(Card.is_suspended.is_(True), Card.reps == 0), and_(studied, in_review, Card.stability >= MASTERED_DAYS)]
+    listed = and_(where, live_cards(), (Card.reps > 0) | Card.is_suspended.is_(True))
+    counts = (select(Card.learner_id, Deck.key, *(func.sum(case((flag, sign), else_=0)) for flag in flags))
+              .select_from(Card).join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+              .where(listed).group_by(Card.learner_id, Deck.key))
+    back = quarter_hour(case((and_(Card.buried_until.is_not(None), Card.buried_until > Card.due), Card.buried_until),
+                             else_=Card.due))
+    dues = (select(Card.learner_id, Deck.key, back, func.count() * literal(sign)).select_from(Card)
+            .join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
+            .where(where, live_cards(), active).group_by(Card.learner_id, Deck.key, back))
+    return counts, dues
+
+
+def rebuild_cards(session: Session, learner_ids: Collection[int] | None = None) -> None:
+    """Work the card counts of these learners (of all when None) out again from their cards; no commit."""
+    ids = None if learner_ids is None else sorted(learner_ids)
+    if ids == []:
+        return
+    for model in (CardTally, DueQuarter):
+        session.execute(delete(model) if ids is None else delete(model).where(model.learner_id.in_(ids)))
+    counts, dues = _card_counts_select(Card.learner_id.in_(ids) if ids is not None else true())
+    session.execute(insert(CardTally).from_select(["learner_id", "deck_key", *COUNTS], counts))
+    session.execute(insert(DueQuarter).from_select(["learner_id", "deck_key", "quarter", "cards"], dues))
+
+
+def shift_cards(session: Session, question_ids: Iterable[int], sign: int) -> None:
+    """Add (sign 1) or take away (-1) what these questions' cards count, as the rows stand now; no commit.
+
+    A sync takes them away before it retires, revives or moves questions and adds them back after: the cost
+    is these questions' cards, not every learner's."""
+    ids = sorted(question_ids)
+    if not ids:
+        return
+    counts, dues = _card_counts_select(Card.question_id.in_(ids), sign)
+    for model, key, columns, rows in ((CardTally, ["learner_id", "deck_key"], COUNTS, counts),
+                                      (DueQuarter, ["learner_id", "deck_key", "quarter"], ("cards",), dues)):
+        found = [dict(zip([*key, *columns], row, strict=True)) for row in session.execute(rows)]
+        for start in range(0, len(found), 500):
+            _add_rows(session, model, key, found[start:start + 500])
+
+
+def card_counts(session: Session, learner_id: int) -> dict[str, dict[str, int]]:
+    """Per deck key, the learner's counts (see COUNTS) of the cards of live questions."""
+    return {deck: dict(zip(COUNTS, values, strict=True)) for deck, *values in session.execute(
+        select(CardTally.deck_key, *(CardTally.__table__.c[name] for name in COUNTS)).where(CardTally.learner_id == learner_id))}
+
+
+def forecast(session: Session, learner_id: int, before: datetime) -> list[tuple[int, int]]:
+    """(quarter hour, cards) of the learner's studied, unsuspended cards due before `before` (overdue ones too)."""
+    cards = func.sum(DueQuarter.cards)
+    return [(quarter, count) for quarter, count in session.execute(
+        select(DueQuarter.quarter, cards).where(DueQuarter.learner_id == learner_id, DueQuarter.quarter < quarter_of(before))
+        .group_by(DueQuarter.quarter).having(cards != 0))]
+
+
+def due_between(learner_id: int, start: datetime, end: datetime, deck_key: str | None = None) -> ScalarSelect[int]:
+    """How many of the learner's studied, unsuspended cards (of one deck) fall due from `start` to `end` (quarter
+    hours both; a buried card when it comes back), as a column."""
+    query = select(func.coalesce(func.sum(DueQuarter.cards), 0)).where(
+        DueQuarter.learner_id == learner_id, DueQuarter.quarter >= quarter_of(start), DueQuarter.quarter < quarter_of(end))
+    return (query.where(DueQuarter.deck_key == deck_key) if deck_key else query).scalar_subquery()
+
+
+def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
+    """Per deck key, the learner's studied, unsuspended, unburied cards due at `now`, as selects of (deck key,
+    cards) to add up (with `columns` zeros before the count, for a UNION with other counts).
+
+    Those of the quarter hours before this one come from due_quarters; those of this quarter hour whose time has
+    come from the cards themselves: due in it (the (learner, due) index), or back from a burial in it (the
+    index of buried cards). Every other card of due_quarters falls due after `now`."""
+    current = quarter_of(now)
+    start = EPOCH + current * QUARTER_HOUR
+    zeros = [literal(0) for _ in range(columns)]
+    past = (select(DueQuarter.deck_key, *zeros, func.sum(DueQuarter.cards))
+            .where(DueQuarter.learner_id == learner_id, DueQuarter.quarter < current).group_by(DueQuarter.deck_key))
+    # "+ 0": by the due and burial indexes, not the (learner, reps) one, which holds every studied card
+    studied = and_(Card.learner_id == learner_id, Card.reps + 0 > 0, Card.is_suspended.is_(False), live_cards())
+    due_in_it = and_(Card.due >= start, Card.due <= now, or_(Card.buried_until.is_(None), Card.buried_until <= now))
+    back_in_it = and_(Card.buried_until >= start, Card.buried_until <= now, Card.due < start)
+    return [past, *(select(Deck.key, *zeros, func.count()).select_from(Card).join(Question, Card.question_id == Question.id)
+                    .join(Deck, Question.deck_id == Deck.id).where(studied, came).group_by(Deck.key)
+                    for came in (due_in_it, back_in_it))]
 
 
 def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> None:

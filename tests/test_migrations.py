@@ -86,8 +86,9 @@ def test_the_review_counts_are_worked_out_from_the_log_at_upgrade(empty_app: Fla
             for n, category in ((1, "date"), (2, "place")):
                 run("INSERT INTO questions (id, key, deck_id, kind, category, data, is_retired, updated_at) "
                     "VALUES (:n, :key, 1, 'typed', :category, '{}', false, '2026-01-01 00:00:00')", n=n, key=f"q{n}", category=category)
-                run("INSERT INTO cards (id, learner_id, question_id, state, due, reps, lapses, is_suspended, is_leech, version) "
-                    "VALUES (:n, 1, :n, 2, '2026-12-01 00:00:00', 2, 0, false, false, 2)", n=n)
+                run("INSERT INTO cards (id, learner_id, question_id, state, stability, due, reps, lapses, is_suspended, "
+                    "is_leech, version) VALUES (:n, 1, :n, 2, :stability, '2026-12-01 00:00:00', 2, 0, :suspended, false, 2)",
+                    n=n, stability=30.0 * n, suspended=n == 2)
             logs = [(1, 3, "2026-11-29 12:01:00", False), (1, 1, "2026-11-29 12:14:59", False), (2, 4, "2026-11-29 12:15:00", False),
                     (2, 1, "2026-11-29 12:20:00", True)]  # the last one undone
             for card, rating, at, undone in logs:
@@ -96,9 +97,14 @@ def test_the_review_counts_are_worked_out_from_the_log_at_upgrade(empty_app: Fla
                     card=card, rating=rating, at=at, undone=undone)
         command.upgrade(alembic_config(), "head")
         with engine.connect() as connection:
+            decks = connection.execute(sa.text("SELECT deck_key, studied, learning, review, suspended, suspended_new, "
+                                               "mastered FROM card_tallies")).all()
+            due = connection.execute(sa.text("SELECT deck_key, quarter, cards FROM due_quarters")).all()
             quarters = connection.execute(sa.text("SELECT quarter, reviews FROM review_quarters ORDER BY quarter")).all()
             retention = connection.execute(sa.text("SELECT deck_key, category, passed, total FROM retention_tallies "
                                                    "ORDER BY category")).all()
         first = int(datetime(2026, 11, 29, 12, tzinfo=timezone.utc).timestamp()) // 900
         assert [tuple(row) for row in quarters] == [(first, 2), (first + 1, 1)]
         assert [tuple(row) for row in retention] == [("founding", "date", 1, 2), ("founding", "place", 1, 1)]
+        assert [tuple(row) for row in decks] == [("founding", 2, 0, 1, 1, 0, 2)]  # the second card is suspended
+        assert [tuple(row) for row in due] == [("founding", int(datetime(2026, 12, 1, tzinfo=timezone.utc).timestamp()) // 900, 1)]

@@ -186,9 +186,10 @@ def _merge(session: Session, learner: Learner, data: LearnerData, take_settings:
                               **entry.model_dump(exclude={"question_key", "state_before", "state_after"}),
                               state_before=entry.state_before.to_log(), state_after=entry.state_after.to_log()))
         reviews += 1
-    if reviews:
+    if reviews or imported_cards:  # the progress counts, from the log and the cards as they now are
         session.flush()
-        tallies.rebuild(session, [learner.id])  # the progress counts, from the log as it now is
+        tallies.rebuild(session, [learner.id])
+        tallies.rebuild_cards(session, [learner.id])
     quizzes = _import_quizzes(session, learner, data.quizzes)
     return ImportReport(imported_cards, reviews, quizzes, skipped, take_settings,
                         _import_learn_sessions(session, learner, data.learn_sessions))

@@ -73,10 +73,13 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
             compare.append((item, data, digest, deck_id, row))
     stored = _data_of(session, [row[0] for *_, row in compare])
     moved = []  # questions in another deck or category now: their learners' retention counts move with them
+    reshaped = []  # questions revived, retired, in another deck or of another kind: their cards' counts move
     for item, data, digest, deck_id, (row_id, old_deck, _, retired) in compare:
         old_data = stored[row_id]
         if old_deck != deck_id or old_data.get("category") != item.category.value:
             moved.append(row_id)
+        if retired or old_deck != deck_id or old_data.get("kind") != item.kind.value:
+            reshaped.append(row_id)
         if retired:
             report.revived.append(item.key)
         elif old_deck != deck_id or _content(old_data) != _content(data):
@@ -91,6 +94,8 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
         if not retired:
             updates.append({"id": row_id, "is_retired": True, "updated_at": now})
             report.retired.append(key)
+            reshaped.append(row_id)
+    tallies.shift_cards(session, reshaped, -1)  # what their cards count as the questions stand, taken away
     if inserts:
         session.execute(insert(Question), inserts)
     for row in updates:  # a few rows per edit; each its own UPDATE keeps the columns it sets exact
@@ -98,6 +103,7 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
     if dry_run:
         session.rollback()
         return report
+    tallies.shift_cards(session, reshaped, 1)  # and added back as they stand now
     tallies.rebuild(session, tallies.learners_who_rated(session, moved))
     done = BankSync(synced_at=now, is_ok=True, summary=report.summary(), report=asdict(report))
     session.add(done)

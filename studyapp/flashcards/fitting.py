@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from studyapp import tallies
 from studyapp.flashcards import optimizer, reviews, scheduler
 from studyapp.flashcards.optimizer import Rated
 from studyapp.models import Card, Learner, ParameterFit, ReviewLog
@@ -124,6 +125,7 @@ def _recompute(session: Session, learner_id: int, rated: list[Rated], parameters
         session.execute(update(cards).where(cards.c.id == bindparam("card"), cards.c.learner_id == learner_id)
                         .values(stability=bindparam("s"), difficulty=bindparam("d")),
                         [{"card": card, "s": s, "d": d} for card, (s, d) in states.items()])
+        tallies.rebuild_cards(session, [learner_id])  # a card's stability says whether it is mastered
     return len(states)
 
 
@@ -140,6 +142,7 @@ def automatic_fit_due(session: Session, learner: Learner, now: datetime) -> bool
     if learner.fit_checked_on == today:
         return False
     learner.fit_checked_on = today
+    tallies.rebuild_cards(session, [learner.id])  # once a day: sets right a rating raced with a sync (see tallies)
     session.commit()
     count = review_count(session, learner.id)
     return count >= optimizer.MIN_REVIEWS and count >= 2 * learner.fitted_at_reviews

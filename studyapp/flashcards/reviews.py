@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import and_, func, literal, or_, select, true, union_all, update
+from sqlalchemy import func, literal, or_, select, true, union_all, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ColumnElement, Select
@@ -17,9 +17,8 @@ from studyapp.bank.items import Item
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.scheduler import CardState, Rating, State
-from studyapp.models import Card, Deck, Learner, Question, ReviewLog
+from studyapp.models import Card, CardTally, Deck, Learner, Question, ReviewLog
 
-COUNT_CAP = 9999
 NEW_CARD_ORIGINS = ("review", "learn")  # ratings that introduce a new card use up the day's new-card limit
 
 
@@ -165,7 +164,8 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
         learning.with_only_columns(func.count().filter(later < end)).scalar_subquery(),
         learning.with_only_columns(func.count().filter(later <= now)).scalar_subquery(),
         learning.with_only_columns(func.min(later)).scalar_subquery(),
-        _capped(live.where(Card.reps > 0, Card.due >= end, Card.due < end + timedelta(days=1)), COUNT_CAP),
+        tallies.due_between(learner.id, end, scheduler.next_day_start(end, learner.timezone, learner.day_starts_hour),
+                            deck_key),
     ]
     if with_card:  # the first card of each kind, and the question Undo would take back
         numbers += [_first_id(learning.where(later <= now), later, Card.id), _first_id(reviews, Card.due, Card.id),
@@ -215,6 +215,7 @@ def record_rating(session: Session, learner: Learner, card: Card, rating: Rating
 
 def _record(session: Session, learner: Learner, card: Card, rating: Rating, now: datetime,
             settings: scheduler.Settings, duration_ms: int | None, origin: str) -> tuple[bool, ReviewLog]:
+    standing = _standing(card)
     before = state_of(card)
     snapshot = _snapshot(card)
     after = scheduler.next_review(card.id, before, rating, now, settings, duration_ms)
@@ -228,6 +229,7 @@ def _record(session: Session, learner: Learner, card: Card, rating: Rating, now:
                     state_after=_snapshot(card))
     session.add(log)
     _count(session, log, card)
+    _moved(session, card, standing)
     return became_leech, log
 
 
@@ -236,6 +238,18 @@ def _count(session: Session, log: ReviewLog, card: Card, sign: int = 1) -> None:
     with session.no_autoflush:  # the card's changes stay pending until commit, where a lost race is caught
         item = catalog.item(session, card.question_id)
         tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, sign)
+
+
+def _standing(card: Card) -> tallies.Standing:
+    return tallies.Standing.of(card.reps, card.state, card.stability, card.is_suspended, card.due, card.buried_until)
+
+
+def _moved(session: Session, card: Card, before: tallies.Standing) -> None:
+    """Move the card's part of the learner's card counts from `before` to what the card is now: see `tallies`."""
+    with session.no_autoflush:
+        deck = catalog.card_deck(session, card.question_id)
+        if deck is not None:
+            tallies.change(session, card.learner_id, deck, before, _standing(card))
 
 
 def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
@@ -300,8 +314,10 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
         session.rollback()
         raise lost_race
     card = get_card(session, learner.id, log.card_id)
+    standing = _standing(card)
     _count(session, log, card, -1)
     _restore(card, log)
+    _moved(session, card, standing)
     try:
         session.commit()
     except StaleDataError:  # the card changed since it was read: leave both as they are
@@ -312,28 +328,36 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
 
 def set_suspended(session: Session, learner_id: int, card_id: int, suspended: bool) -> Card:
     """Suspend (out of every queue) or unsuspend a card."""
-    card = get_card(session, learner_id, card_id)
-    # One UPDATE, not the versioned ORM flush: a double click (two requests at once) sets the same flag twice.
-    session.execute(update(Card).where(Card.id == card.id).values(is_suspended=suspended))
-    session.commit()
-    return card
+    return _set(session, learner_id, card_id, is_suspended=suspended)
 
 
 def bury(session: Session, learner: Learner, card_id: int, now: datetime) -> Card:
     """Hide a card until the learner's next day begins."""
-    card = get_card(session, learner.id, card_id)
-    until = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
-    session.execute(update(Card).where(Card.id == card.id).values(buried_until=until))  # as in set_suspended
-    session.commit()
-    return card
+    return _set(session, learner.id, card_id, buried_until=scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour))
 
 
 def unbury(session: Session, learner_id: int, card_id: int) -> Card:
     """Bring a buried card back into today's queue."""
-    card = get_card(session, learner_id, card_id)
-    session.execute(update(Card).where(Card.id == card.id).values(buried_until=None))  # as in set_suspended
-    session.commit()
-    return card
+    return _set(session, learner_id, card_id, buried_until=None)
+
+
+def _set(session: Session, learner_id: int, card_id: int, **values: object) -> Card:
+    """Set a card's suspension or burial, its counts moved with it, once: a double click or another tab that set
+    it first leaves it be, and a change that loses a race with a rating is made again on the card as it is now."""
+    for _ in range(3):
+        card = get_card(session, learner_id, card_id)
+        if all(getattr(card, name) == value for name, value in values.items()):
+            return card
+        standing = _standing(card)
+        for name, value in values.items():
+            setattr(card, name, value)
+        _moved(session, card, standing)
+        try:
+            session.commit()
+            return card
+        except StaleDataError:  # changed by another request since it was read
+            session.rollback()
+    raise InvalidInput("That card is changing in another tab; try again.")
 
 
 def feed_quiz_answer(session: Session, learner: Learner, question_keys: list[str], correct: bool,
@@ -384,8 +408,10 @@ def take_back(session: Session, log: ReviewLog, now: datetime) -> bool:
     if card is None or log.is_undone or _rated_since(session, log):
         return False
     log.is_undone, log.undone_at = True, now
+    standing = _standing(card)
     _count(session, log, card, -1)
     _restore(card, log)
+    _moved(session, card, standing)
     return True
 
 
@@ -460,20 +486,19 @@ def page_of_cards(session: Session, learner_id: int, now: datetime, number: int,
 def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:
     """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more).
 
-    Reads only studied cards: a learner has a card for every live question (sign-up, sign-in and each sync
-    make them), so a deck's new cards are its questions less those studied.
+    One statement of counts kept per deck (`tallies`): studied, mastered, and the cards due now. A learner has
+    a card for every live question (sign-up, sign-in and each sync make them), so a deck's new cards are its
+    questions less those studied.
     """
     bank = catalog.snapshot(session)
-    rows = session.execute(
-        select(Question.deck_id, func.count(),
-               func.count().filter(and_(Card.due <= now, Card.is_suspended.is_(False), not_buried(now))),
-               func.count().filter(and_(Card.state == State.REVIEW, Card.stability >= 21)))
-        .select_from(Card).join(Question, Card.question_id == Question.id)
-        .where(Card.learner_id == learner_id, Card.reps > 0, Question.is_retired.is_(False), sync.makes_cards())
-        .group_by(Question.deck_id))
-    studied = {deck_id: (count, due, mastered) for deck_id, count, due, mastered in rows}
+    kept = select(CardTally.deck_key, CardTally.studied, CardTally.mastered, literal(0)).where(
+        CardTally.learner_id == learner_id)
+    found: dict[str, list[int]] = {}
+    for key, listed, mastered, due_now in session.execute(union_all(kept, *tallies.due_now(learner_id, now, columns=2))):
+        counted = found.setdefault(key, [0, 0, 0])
+        counted[0], counted[1], counted[2] = counted[0] + listed, counted[1] + mastered, counted[2] + due_now
     counts = {}
-    for deck, deck_id in zip(bank.decks, bank.deck_ids, strict=True):
-        count, due, mastered = studied.get(deck_id, (0, 0, 0))
-        counts[deck.key] = {"due": due, "new": max(deck.cards - count, 0), "mastered": mastered}
+    for deck in bank.decks:
+        listed, mastered, due_now = found.get(deck.key, (0, 0, 0))
+        counts[deck.key] = {"due": due_now, "new": max(deck.cards - listed, 0), "mastered": mastered}
     return counts

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from studyapp import tallies
@@ -16,7 +17,7 @@ from studyapp.bank.items import Bank, Category
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews, stats
 from studyapp.flashcards.scheduler import Rating
-from studyapp.models import Card, RetentionTally, ReviewLog, ReviewQuarter
+from studyapp.models import Card, CardTally, DueQuarter, Question, RetentionTally, ReviewLog, ReviewQuarter
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW, small_bank
 from tests.flashcards.test_reviews import NO_FUZZ, rate
@@ -46,6 +47,47 @@ def kept(session: Session, learner_id: int) -> tuple[Counter, Counter]:
     return quarters, +groups
 
 
+def cards_from_the_cards(session: Session, learner_id: int) -> tuple[Counter, Counter]:
+    """What the card counts should be, worked out in Python from every card of a live question."""
+    per_deck: Counter = Counter()
+    due: Counter = Counter()
+    for card in session.scalars(select(Card).where(Card.learner_id == learner_id)):
+        item = catalog.item(session, card.question_id)
+        if session.get(Question, card.question_id).is_retired or not item.is_card:
+            continue
+        standing = tallies.Standing.of(card.reps, card.state, card.stability, card.is_suspended, card.due, card.buried_until)
+        for name, flag in zip(tallies.COUNTS, standing.counts, strict=True):
+            per_deck[(item.deck, name)] += flag
+        if standing.due_quarter is not None:
+            due[(item.deck, standing.due_quarter)] += 1
+    return +per_deck, +due
+
+
+def cards_kept(session: Session, learner_id: int) -> tuple[Counter, Counter]:
+    session.expire_all()
+    per_deck: Counter = Counter()
+    for deck, counts in tallies.card_counts(session, learner_id).items():
+        per_deck.update({(deck, name): value for name, value in counts.items()})
+    due = Counter({(row.deck_key, row.quarter): row.cards
+                   for row in session.scalars(select(DueQuarter).where(DueQuarter.learner_id == learner_id))})
+    return +per_deck, +due
+
+
+def due_from_the_cards(session: Session, learner_id: int, now: datetime) -> dict[str, int]:
+    """Cards due at `now` per deck, worked out in Python from every card (studied, not suspended, not buried)."""
+    due: Counter = Counter()
+    for card in session.scalars(select(Card).where(Card.learner_id == learner_id)):
+        item = catalog.item(session, card.question_id)
+        if (card.reps and not card.is_suspended and card.due <= now and (card.buried_until is None or card.buried_until <= now)
+                and not session.get(Question, card.question_id).is_retired and item.is_card):
+            due[item.deck] += 1
+    return dict(+due)
+
+
+def due_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, int]:
+    return {deck: counts["due"] for deck, counts in reviews.due_counts_by_deck(session, learner_id, now).items() if counts["due"]}
+
+
 def test_counts_follow_ratings_undos_quiz_answers_and_changed_learn_answers(session: Session) -> None:
     learner = add_learner(session)
     other = add_learner(session, "bo")
@@ -56,8 +98,17 @@ def test_counts_follow_ratings_undos_quiz_answers_and_changed_learn_answers(sess
     for step in range(60):
         when += timedelta(minutes=rng.choice([1, 7, 20, 600]))
         action = rng.random()
-        if action < 0.6:
+        if action < 0.45:
             rate(session, learner, rng.choice(cards), rng.choice(list(Rating)), when)
+        elif action < 0.6:  # suspend or unsuspend, bury or unbury (twice sometimes: a double click)
+            card = rng.choice(cards)
+            for _ in range(rng.choice([1, 1, 2])):
+                if rng.random() < 0.5:
+                    reviews.set_suspended(session, learner.id, card.id, not card.is_suspended)
+                elif card.buried_until is None or card.buried_until <= when:
+                    reviews.bury(session, learner, card.id, when)
+                else:
+                    reviews.unbury(session, learner.id, card.id)
         elif action < 0.75:
             try:
                 reviews.undo_last(session, learner, when)
@@ -75,12 +126,18 @@ def test_counts_follow_ratings_undos_quiz_answers_and_changed_learn_answers(sess
                 reviews.take_back(session, last, when)
                 session.commit()
         assert kept(session, learner.id) == from_the_log(session, learner.id), f"after step {step}"
+        assert cards_kept(session, learner.id) == cards_from_the_cards(session, learner.id), f"after step {step}"
+        for moment in (when, when + timedelta(minutes=rng.randrange(1, 15)), when + timedelta(days=1)):
+            assert due_by_deck(session, learner.id, moment) == due_from_the_cards(session, learner.id, moment), step
     assert sum(kept(session, learner.id)[0].values()) > 20
+    per_deck, due = cards_kept(session, learner.id)
+    assert {name for _, name in per_deck} >= {"studied", "learning", "review", "suspended"} and due
     assert kept(session, other.id) == (Counter(), Counter())
-    incremental = kept(session, learner.id)
+    incremental = kept(session, learner.id), cards_kept(session, learner.id)
     tallies.rebuild(session, [learner.id])
+    tallies.rebuild_cards(session, [learner.id])
     session.commit()
-    assert kept(session, learner.id) == incremental  # what the migration and an import work out is the same
+    assert (kept(session, learner.id), cards_kept(session, learner.id)) == incremental  # as the migration works them out
 
 
 def test_progress_reads_the_counts(session: Session) -> None:
@@ -105,6 +162,49 @@ def test_a_sync_that_moves_a_question_moves_its_counts(session: Session) -> None
     moved = {"kalun-village": {"category": Category.ORGANIZATION}, "bolshevik": {"deck": bank.items[-1].deck}}
     assert catalog.item(session, cards["bolshevik"].question_id).deck != moved["bolshevik"]["deck"]
     items = tuple(dataclasses.replace(item, **moved.get(item.key, {})) for item in bank.items)
-    sync.sync_bank(session, Bank(bank.decks, items), NOW + timedelta(minutes=1))
+    reviews.set_suspended(session, learner.id, cards["comintern"].id, True)
+    retired = "league"
+    reviews.set_suspended(session, learner.id, cards[retired].id, True)
+    sync.sync_bank(session, Bank(bank.decks, tuple(item for item in items if item.key != retired)), NOW + timedelta(minutes=1))
     assert kept(session, learner.id) == from_the_log(session, learner.id)
     assert ("organization" in {key[1] for key in kept(session, learner.id)[1]})
+    assert cards_kept(session, learner.id) == cards_from_the_cards(session, learner.id)
+    assert stats.card_counts(session, learner.id)["suspended"] == 1  # the retired question's card counts no more
+    sync.sync_bank(session, bank, NOW + timedelta(minutes=2))  # back as they were, the retired one revived
+    assert cards_kept(session, learner.id) == cards_from_the_cards(session, learner.id)
+    assert stats.card_counts(session, learner.id)["suspended"] == 2
+
+
+def test_the_card_counts_and_the_bank_agree_on_what_makes_cards() -> None:
+    compiled = str(tallies.live_cards().compile(compile_kwargs={"literal_binds": True}))
+    assert str(sync.makes_cards().compile(compile_kwargs={"literal_binds": True})) in compiled
+
+
+def test_recount_sets_counts_right_that_a_hand_made_change_left_wrong(app: Flask, session: Session) -> None:
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    rate(session, learner, cards["kalun-village"], Rating.GOOD, NOW)
+    right = kept(session, learner.id), cards_kept(session, learner.id)
+    session.execute(update(ReviewQuarter).values(reviews=7))
+    session.execute(update(CardTally).values(studied=40))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["db", "recount"])
+    assert result.exit_code == 0, result.output
+    assert "Counted again" in result.output
+    assert (kept(session, learner.id), cards_kept(session, learner.id)) == right
+
+
+def test_a_card_is_due_again_the_moment_its_burial_ends_and_not_a_moment_before(session: Session) -> None:
+    learner = add_learner(session)
+    card = cards_of(session, learner, NOW)["kalun-village"]
+    rate(session, learner, card, Rating.AGAIN, NOW)  # due again in a minute
+    reviews.bury(session, learner, card.id, NOW + timedelta(minutes=5))
+    session.refresh(card)
+    back = card.buried_until
+    for moment, due in ((back - timedelta(minutes=5), {}), (back, {"founding": 1}), (back + timedelta(minutes=7), {"founding": 1}),
+                        (back + timedelta(days=3), {"founding": 1})):
+        assert due_by_deck(session, learner.id, moment) == due == due_from_the_cards(session, learner.id, moment), moment
+    learning = cards_of(session, learner, NOW)["bolshevik"]
+    rate(session, learner, learning, Rating.AGAIN, back + timedelta(minutes=1))  # due at back + 2 min, in that quarter
+    assert due_by_deck(session, learner.id, back + timedelta(minutes=1, seconds=30)) == {"founding": 1}
+    assert due_by_deck(session, learner.id, back + timedelta(minutes=2)) == {"founding": 2}

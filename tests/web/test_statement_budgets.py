@@ -45,10 +45,12 @@ BUDGETS = {
     "LEARN": 2,  # a Learn question: the learner; the session with its answers
     "LEARN?answered=0": 2,  # a verdict above the next question
 }
-# rate: the POST (learner, card, the two review counts, log, card update), then the page it redirects to;
-# learn: session, answers, card, new today, card, the two review counts, log, answer; the page
-POSTS = {"rate": 9, "answer": 9, "learn": 12}
-FIRST_OF_THE_DAY = 2  # a study day's first rating also notes the day and counts the reviews (is a fit due?)
+# rate: the POST (learner, card, the four counts kept with it (see studyapp.tallies), log, card update), then the
+# page it redirects to; learn: session, answers, card, new today, card, the four counts, log, answer; the page
+POSTS = {"rate": 11, "answer": 9, "learn": 14}
+# a study day's first rating also notes the day, counts the reviews (is a fit due?) and works the learner's card
+# counts out again (two deletes, two inserts)
+FIRST_OF_THE_DAY = 6
 
 
 @contextmanager
