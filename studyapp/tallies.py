@@ -8,10 +8,10 @@ Four tables, each worked out from the log or the cards and kept with them in the
   cards due now).
 
 A rating adds to them and an undo takes away (`count`, `change`), each change one upsert per table, made
-before the card's own UPDATE (so two requests take the rows in the same order, and on PostgreSQL never wait
-on each other in a circle). A data import, a parameter fit and a sync that moves, retires or revives
-questions work the affected counts out again (`rebuild`, `rebuild_cards`, `shift_cards`), as the migration
-that made the tables did; a learner's first rating of a study day works their card counts out again too,
+after the learner's row is held (`claim`) and before the card's own UPDATE, so that writers of one
+learner's counts run one after the other, taking rows in one order. A data import, a parameter fit and a
+sync that moves, retires or revives questions work the affected counts out again (`rebuild`,
+`rebuild_cards`, `shift_cards`), as the migration that made the tables did; a learner's first rating of a study day works their card counts out again too,
 so that a rating raced with such a sync is set right within the day (`studyapp db recount` does it for all).
 """
 
@@ -21,19 +21,63 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, true
+from sqlalchemy import and_, case, delete, event, func, insert, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from studyapp.db import EPOCH, QUARTER_HOUR, quarter_hour
-from studyapp.models import Card, CardTally, Deck, DueQuarter, Question, RetentionTally, ReviewLog, ReviewQuarter
+from studyapp.models import (
+    Card,
+    CardTally,
+    Deck,
+    DueQuarter,
+    Learner,
+    Question,
+    RetentionTally,
+    ReviewLog,
+    ReviewQuarter,
+)
 
 PASSED = 1  # a rating above Again (Hard, Good or Easy) passes
 REVIEW_STATE = 2  # fsrs.State.Review (flashcards.scheduler.State.REVIEW)
 MASTERED_DAYS = 21  # a review card with a stability of 21 days or more is mastered
 COUNTS = ("studied", "learning", "review", "suspended", "suspended_new", "mastered")  # the columns of card_tallies
+
+
+CLAIMED = "studyapp.tallies.claimed"  # Session.info key: the learners whose rows this transaction holds
+
+
+def claim(session: Session, learner_ids: Iterable[int], also: ColumnElement | None = None) -> object:
+    """Hold these learners' rows for the rest of the transaction before any of their counts change; returns
+    `also` (a column read with them, such as the bank's version), or None when they were held already.
+
+    Every writer of the counts takes its learners' rows first, in id order, and then the count rows: so two
+    requests changing one learner's counts (a rating, an undo, a fit, an import, a sync) run one after the
+    other and never wait on each other in a circle, and a rebuild never meets a rating half-way. PostgreSQL
+    holds the rows FOR UPDATE; SQLite takes its write lock (a no-op UPDATE), after which nothing else commits.
+    """
+    held = session.info.setdefault(CLAIMED, set())
+    wanted = sorted(set(learner_ids) - held)
+    if not wanted:
+        return None
+    columns = [Learner.id] if also is None else [Learner.id, also]
+    if session.get_bind().dialect.name == "postgresql":
+        statement = select(*columns).where(Learner.id.in_(wanted)).order_by(Learner.id).with_for_update(of=Learner)
+    else:
+        statement = (update(Learner).where(Learner.id.in_(wanted)).values(cards_synced_to=Learner.cards_synced_to)
+                     .returning(*columns).execution_options(synchronize_session=False))
+    with session.no_autoflush:
+        rows = session.execute(statement).all()
+    held.update(wanted)
+    return rows[0][1] if also is not None and rows else None
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: its rows are let go
+        session.info.pop(CLAIMED, None)
 
 
 def quarter_of(moment: datetime) -> int:
@@ -44,6 +88,7 @@ def quarter_of(moment: datetime) -> int:
 def count(session: Session, learner_id: int, reviewed_at: datetime, deck_key: str, category: str, rating: int,
           sign: int = 1) -> None:
     """Add one rating to the learner's counts (take it away with sign=-1); no commit."""
+    claim(session, [learner_id])
     _add(session, ReviewQuarter, {"learner_id": learner_id, "quarter": quarter_of(reviewed_at)}, {"reviews": sign})
     _add(session, RetentionTally, {"learner_id": learner_id, "deck_key": deck_key, "category": category},
          {"passed": sign if rating > PASSED else 0, "total": sign})
@@ -88,12 +133,13 @@ NOTHING = Standing((0,) * len(COUNTS), None)
 
 def change(session: Session, learner_id: int, deck_key: str, before: Standing, after: Standing) -> None:
     """Move a card's part of the counts from `before` to `after` (NOTHING for a card of no live question); no commit."""
+    claim(session, [learner_id])
     if before.counts != after.counts:
         _add(session, CardTally, {"learner_id": learner_id, "deck_key": deck_key},
              {name: new - old for name, old, new in zip(COUNTS, before.counts, after.counts, strict=True)})
     if before.due_quarter != after.due_quarter:
-        moves = [(quarter, amount) for quarter, amount in ((before.due_quarter, -1), (after.due_quarter, 1))
-                 if quarter is not None]
+        moves = sorted((quarter, amount) for quarter, amount in ((before.due_quarter, -1), (after.due_quarter, 1))
+                       if quarter is not None)  # in key order, as every writer takes rows
         _add_rows(session, DueQuarter, ["learner_id", "deck_key", "quarter"],
                   [{"learner_id": learner_id, "deck_key": deck_key, "quarter": quarter, "cards": amount}
                    for quarter, amount in moves])
@@ -127,6 +173,7 @@ def rebuild_cards(session: Session, learner_ids: Collection[int] | None = None) 
     ids = None if learner_ids is None else sorted(learner_ids)
     if ids == []:
         return
+    claim(session, ids if ids is not None else session.scalars(select(Learner.id)))
     for model in (CardTally, DueQuarter):
         session.execute(delete(model) if ids is None else delete(model).where(model.learner_id.in_(ids)))
     counts, dues = _card_counts_select(Card.learner_id.in_(ids) if ids is not None else true())
@@ -142,10 +189,12 @@ def shift_cards(session: Session, question_ids: Iterable[int], sign: int) -> Non
     ids = sorted(question_ids)
     if not ids:
         return
+    claim(session, learners_with_cards_of(session, ids))
     counts, dues = _card_counts_select(Card.question_id.in_(ids), sign)
     for model, key, columns, rows in ((CardTally, ["learner_id", "deck_key"], COUNTS, counts),
                                       (DueQuarter, ["learner_id", "deck_key", "quarter"], ("cards",), dues)):
-        found = [dict(zip([*key, *columns], row, strict=True)) for row in session.execute(rows)]
+        found = sorted((dict(zip([*key, *columns], row, strict=True)) for row in session.execute(rows)),
+                       key=lambda row: tuple(row[name] for name in key))  # in key order, as every writer takes rows
         for start in range(0, len(found), 500):
             _add_rows(session, model, key, found[start:start + 500])
 
@@ -201,6 +250,7 @@ def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> Non
         if not ids:
             return
         kept = kept & ReviewLog.learner_id.in_(ids)
+    claim(session, ids if ids is not None else session.scalars(select(Learner.id)))
     for model in (ReviewQuarter, RetentionTally):
         session.execute(delete(model).where(model.learner_id.in_(ids)) if ids is not None else delete(model))
     at = quarter_hour(ReviewLog.reviewed_at)
@@ -213,6 +263,14 @@ def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> Non
                func.count())
         .select_from(ReviewLog).join(Card, ReviewLog.card_id == Card.id).join(Question, Card.question_id == Question.id)
         .join(Deck, Question.deck_id == Deck.id).where(kept).group_by(ReviewLog.learner_id, Deck.key, Question.category)))
+
+
+def learners_with_cards_of(session: Session, question_ids: Collection[int]) -> set[int]:
+    """The learners with studied or suspended cards of these questions (whose card counts they are part of)."""
+    if not question_ids:
+        return set()
+    return set(session.scalars(select(Card.learner_id).distinct().where(
+        Card.question_id.in_(question_ids), (Card.reps > 0) | Card.is_suspended.is_(True))))
 
 
 def learners_who_rated(session: Session, question_ids: Collection[int]) -> set[int]:

@@ -95,6 +95,8 @@ def sync_bank(session: Session, bank: Bank, now: datetime, dry_run: bool = False
             updates.append({"id": row_id, "is_retired": True, "updated_at": now})
             report.retired.append(key)
             reshaped.append(row_id)
+    # the learners whose counts change, held at once and in id order (see tallies.claim)
+    tallies.claim(session, tallies.learners_with_cards_of(session, reshaped) | tallies.learners_who_rated(session, moved))
     tallies.shift_cards(session, reshaped, -1)  # what their cards count as the questions stand, taken away
     if inserts:
         session.execute(insert(Question), inserts)

@@ -122,6 +122,7 @@ def _recompute(session: Session, learner_id: int, rated: list[Rated], parameters
     states = optimizer.memory_states(rated, parameters)
     cards = Card.__table__
     if states:
+        tallies.claim(session, [learner_id])  # before the cards, as every writer of the counts (see tallies)
         session.execute(update(cards).where(cards.c.id == bindparam("card"), cards.c.learner_id == learner_id)
                         .values(stability=bindparam("s"), difficulty=bindparam("d")),
                         [{"card": card, "s": s, "d": d} for card, (s, d) in states.items()])

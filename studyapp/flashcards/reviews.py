@@ -236,8 +236,17 @@ def _record(session: Session, learner: Learner, card: Card, rating: Rating, now:
 def _count(session: Session, log: ReviewLog, card: Card, sign: int = 1) -> None:
     """Add a rating to the learner's review counts, or take it away (sign -1): see `tallies`."""
     with session.no_autoflush:  # the card's changes stay pending until commit, where a lost race is caught
+        _claim(session, log.learner_id)
         item = catalog.item(session, card.question_id)
         tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, sign)
+
+
+def _claim(session: Session, learner_id: int) -> None:
+    """Hold the learner's row before their counts change (see tallies.claim), and read the bank's version with
+    it: a sync that committed since this request began is the bank the counts are kept by."""
+    version = tallies.claim(session, [learner_id], catalog.bank_version_column())
+    if version is not None:
+        catalog.note_bank_version(session, version)
 
 
 def _standing(card: Card) -> tallies.Standing:
@@ -247,6 +256,7 @@ def _standing(card: Card) -> tallies.Standing:
 def _moved(session: Session, card: Card, before: tallies.Standing) -> None:
     """Move the card's part of the learner's card counts from `before` to what the card is now: see `tallies`."""
     with session.no_autoflush:
+        _claim(session, card.learner_id)
         deck = catalog.card_deck(session, card.question_id)
         if deck is not None:
             tallies.change(session, card.learner_id, deck, before, _standing(card))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -11,13 +12,13 @@ from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from studyapp import tallies
+from studyapp import db, tallies
 from studyapp.bank import catalog, sync
 from studyapp.bank.items import Bank, Category
 from studyapp.errors import InvalidInput
 from studyapp.flashcards import reviews, stats
 from studyapp.flashcards.scheduler import Rating
-from studyapp.models import Card, CardTally, DueQuarter, Question, RetentionTally, ReviewLog, ReviewQuarter
+from studyapp.models import Card, CardTally, DueQuarter, Learner, Question, RetentionTally, ReviewLog, ReviewQuarter
 from tests.builders import add_learner, cards_of
 from tests.conftest import NOW, small_bank
 from tests.flashcards.test_reviews import NO_FUZZ, rate
@@ -208,3 +209,42 @@ def test_a_card_is_due_again_the_moment_its_burial_ends_and_not_a_moment_before(
     rate(session, learner, learning, Rating.AGAIN, back + timedelta(minutes=1))  # due at back + 2 min, in that quarter
     assert due_by_deck(session, learner.id, back + timedelta(minutes=1, seconds=30)) == {"founding": 1}
     assert due_by_deck(session, learner.id, back + timedelta(minutes=2)) == {"founding": 2}
+
+
+def test_counts_stay_right_when_ratings_suspensions_and_recounts_of_one_learner_race(app: Flask, session: Session) -> None:
+    learner = add_learner(session)
+    cards = list(cards_of(session, learner, NOW).values())
+    learner_id = learner.id
+    failures: list[BaseException] = []
+
+    def work(kind: int) -> None:
+        with app.app_context():
+            mine = db.get_session()
+            me = mine.get(Learner, learner_id)
+            rng = random.Random(kind)
+            try:
+                for step in range(12):
+                    when = NOW + timedelta(minutes=step)
+                    card = cards[(kind * 5 + step) % len(cards)]
+                    if kind < 3:  # ratings, each thread its own cards at first, the same cards later
+                        mine.expire_all()
+                        found = mine.get(Card, card.id)
+                        reviews.rate(mine, me, card.id, found.version, rng.choice(list(Rating)), when, NO_FUZZ)
+                    elif kind == 3:
+                        reviews.set_suspended(mine, learner_id, card.id, step % 2 == 0)
+                    else:  # what a fit, an import and the day's first rating do
+                        tallies.rebuild(mine, [learner_id])
+                        tallies.rebuild_cards(mine, [learner_id])
+                        mine.commit()
+            except BaseException as error:  # noqa: BLE001  (reported below, with the thread's kind)
+                failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(kind,)) for kind in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    assert kept(session, learner_id) == from_the_log(session, learner_id)
+    assert cards_kept(session, learner_id) == cards_from_the_cards(session, learner_id)
+    assert sum(kept(session, learner_id)[0].values()) >= 20

@@ -45,12 +45,13 @@ BUDGETS = {
     "LEARN": 2,  # a Learn question: the learner; the session with its answers
     "LEARN?answered=0": 2,  # a verdict above the next question
 }
-# rate: the POST (learner, card, the four counts kept with it (see studyapp.tallies), log, card update), then the
-# page it redirects to; learn: session, answers, card, new today, card, the four counts, log, answer; the page
-POSTS = {"rate": 11, "answer": 9, "learn": 14}
-# a study day's first rating also notes the day, counts the reviews (is a fit due?) and works the learner's card
-# counts out again (two deletes, two inserts)
-FIRST_OF_THE_DAY = 6
+# rate: the POST (learner, card, the learner's row held with the bank's version, the four counts kept with it
+# (see studyapp.tallies), log, card update), then the page it redirects to; learn: session, answers, card, new
+# today, card, the row held, the four counts, log, answer; the page
+POSTS = {"rate": 12, "answer": 9, "learn": 15}
+# a study day's first rating also notes the day, counts the reviews (is a fit due?), holds the learner's row and
+# works their card counts out again (two deletes, two inserts)
+FIRST_OF_THE_DAY = 7
 
 
 @contextmanager
