@@ -43,7 +43,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
     from studyapp.instructor import views as instructor
     from studyapp.learn import views as learn
     from studyapp.quizzes import views as quizzes
-    from studyapp.web import decks, errors, reading, security, timeline
+    from studyapp.web import decks, errors, layout, reading, security, timeline
 
     accounts.init_app(app)
     flashcards.init_app(app)
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, object] | None = None) -> Flask:
                       settings.bp, anki.bp, instructor.bp, timeline.bp, security.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
+    layout.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     watch.init_app(app)

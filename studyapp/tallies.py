@@ -213,12 +213,13 @@ def forecast(session: Session, learner_id: int, before: datetime) -> list[tuple[
         .group_by(DueQuarter.quarter).having(cards != 0))]
 
 
-def due_between(learner_id: int, start: datetime, end: datetime, deck_key: str | None = None) -> ScalarSelect[int]:
-    """How many of the learner's studied, unsuspended cards (of one deck) fall due from `start` to `end` (quarter
-    hours both; a buried card when it comes back), as a column."""
+def due_between(learner_id: int | ColumnElement[int], first: int | ColumnElement[int], last: int | ColumnElement[int],
+                deck_key: str | ColumnElement[str] | None = None) -> ScalarSelect[int]:
+    """How many of the learner's studied, unsuspended cards (of one deck) fall due from quarter hour `first` to
+    before `last` (a buried card when it comes back), as a column."""
     query = select(func.coalesce(func.sum(DueQuarter.cards), 0)).where(
-        DueQuarter.learner_id == learner_id, DueQuarter.quarter >= quarter_of(start), DueQuarter.quarter < quarter_of(end))
-    return (query.where(DueQuarter.deck_key == deck_key) if deck_key else query).scalar_subquery()
+        DueQuarter.learner_id == learner_id, DueQuarter.quarter >= first, DueQuarter.quarter < last)
+    return (query.where(DueQuarter.deck_key == deck_key) if deck_key is not None else query).scalar_subquery()
 
 
 def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
