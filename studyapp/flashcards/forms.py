@@ -30,7 +30,7 @@ class ZoneMenu(widgets.Select):
 
     def __call__(self, field: SelectField, **kwargs: object) -> Markup:
         kwargs.setdefault("id", field.id)
-        shown = _options(tuple(str(value) for value, *_ in field.iter_choices()))
+        shown = _options(tuple(choice.value for choice in field.choices))  # type: ignore[union-attr]
         chosen = escape(str(field.data)) if field.data is not None else None
         if chosen is not None:
             shown = shown.replace(f'<option value="{chosen}">', f'<option selected value="{chosen}">', 1)
