@@ -135,11 +135,8 @@ class Standing:
         return cls(tuple(int(flag) for flag in counts), quarter_of(back) if active else None)
 
 
-NOTHING = Standing((0,) * len(COUNTS), None)
-
-
 def change(session: Session, learner_id: int, deck_key: str, before: Standing, after: Standing) -> None:
-    """Move a card's part of the counts from `before` to `after` (NOTHING for a card of no live question); no commit."""
+    """Move a card's part of the counts (of a live question's card) from `before` to `after`; no commit."""
     claim(session, [learner_id])
     if before.counts != after.counts:
         _add(session, CardTally, {"learner_id": learner_id, "deck_key": deck_key},

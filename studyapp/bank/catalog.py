@@ -166,9 +166,9 @@ def live_by_key(session: Session) -> Mapping[str, Item]:
 def card_deck(session: Session, question_id: int) -> str | None:
     """The deck key of a question that is live and makes flashcards; None for a retired or matching one."""
     deck = item(session, question_id).deck  # reads the bank again if a sync committed mid-request
-    derived = snapshot(session).derived
+    bank = snapshot(session)
+    derived = bank.derived
     if "card_ids" not in derived:
-        bank = snapshot(session)
         live = {id(found) for items in bank.live for found in items}
         derived["card_ids"] = frozenset(key for key, found in bank.items.items() if id(found) in live and found.is_card)
     return deck if question_id in derived["card_ids"] else None  # type: ignore[operator]

@@ -311,10 +311,14 @@ def _rated_since(session: Session, log: ReviewLog) -> bool:
         ReviewLog.card_id == log.card_id, ReviewLog.id > log.id, ReviewLog.is_undone.is_(False))))
 
 
-def _restore(card: Card, log: ReviewLog) -> None:
-    """Put the card back as it was before this rating (its schedule, leech and suspension)."""
+def _restore(session: Session, card: Card, log: ReviewLog) -> None:
+    """Put the card back as it was before this rating (its schedule, leech and suspension), the rating taken out of
+    the learner's counts and the card's part of them moved back."""
+    standing = _standing(card)
+    _count(session, log, card, -1)
     card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
     _apply(card, state_in(log.state_before))
+    _moved(session, card, standing)
 
 
 def can_undo(session: Session, learner_id: int) -> bool:
@@ -341,10 +345,7 @@ def undo_last(session: Session, learner: Learner, now: datetime) -> Card:
         session.rollback()
         raise lost_race
     card = get_card(session, learner.id, log.card_id)
-    standing = _standing(card)
-    _count(session, log, card, -1)
-    _restore(card, log)
-    _moved(session, card, standing)
+    _restore(session, card, log)
     try:
         session.commit()
     except StaleDataError:  # the card changed since it was read: leave both as they are
@@ -435,10 +436,7 @@ def take_back(session: Session, log: ReviewLog, now: datetime) -> bool:
     if card is None or log.is_undone or _rated_since(session, log):
         return False
     log.is_undone, log.undone_at = True, now
-    standing = _standing(card)
-    _count(session, log, card, -1)
-    _restore(card, log)
-    _moved(session, card, standing)
+    _restore(session, card, log)
     return True
 
 
