@@ -142,7 +142,11 @@ class Card(Base):
         Index("ix_cards_learner_id_due", "learner_id", "due"),
         Index("ix_cards_learner_id_reps_id", "learner_id", "reps", "id"),
         Index("ix_cards_learner_id_is_suspended", "learner_id", "is_suspended"),  # the few suspended, without the new
-        Index("ix_cards_learner_id_state_reps", "learner_id", "state", "reps"),  # the few in learning, without the rest
+        # the few in learning and the cards in review, each in due order (the review queue): partial, so that the
+        # first one due, and a capped count, never walk past the other kind; the queries name the same terms
+        Index("ix_cards_learning", "learner_id", "due", sqlite_where=text("reps > 0 AND state <> 2"),
+              postgresql_where=text("reps > 0 AND state <> 2")),
+        Index("ix_cards_reviews", "learner_id", "due", sqlite_where=text("state = 2"), postgresql_where=text("state = 2")),
         # the few leeches (card list, progress): partial, so that the planner sees how few they are
         Index("ix_cards_leeches", "learner_id", sqlite_where=text("is_leech = 1"), postgresql_where=text("is_leech")),
         # the few buried cards, by when they come back (the cards due now: see tallies.due_now)
@@ -196,13 +200,16 @@ class ReviewLog(Base):
 
 class ReviewQuarter(Base):
     """How many ratings (not undone) a learner gave in one quarter hour, kept as the log changes (`tallies`):
-    the review calendar reads these, a few hundred rows, not every log."""
+    the review calendar reads these, a few hundred rows, not every log; and of them, those the daily limits
+    count (the review queue reads today's quarters, not today's log)."""
 
     __tablename__ = "review_quarters"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     quarter: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # db.quarter_hour of the rating's time
     reviews: Mapped[int] = mapped_column(default=0)
+    reviewed: Mapped[int] = mapped_column(default=0)  # of cards in review, on the review screen (the review limit's)
+    introduced: Mapped[int] = mapped_column(default=0)  # of new cards, on the review screen or in Learn (the new limit's)
 
 
 class RetentionTally(Base):
@@ -236,12 +243,13 @@ class CardTally(Base):
 
 class DueQuarter(Base):
     """How many of a learner's studied, unsuspended cards of one deck (live questions) fall due in one quarter hour
-    (a buried card when it comes back), kept as cards change (`tallies`): the forecast and the deck list's cards
-    due now read these, not every card."""
+    (a buried card when it comes back), in learning or not, kept as cards change (`tallies`): the forecast, the
+    deck list's cards due now and the review queue's learning cards read these, not every card."""
 
     __tablename__ = "due_quarters"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    learning: Mapped[bool] = mapped_column(primary_key=True)  # learning or relearning (a review card otherwise)
     deck_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     quarter: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     cards: Mapped[int] = mapped_column(default=0)

@@ -1,11 +1,12 @@
 """A learner's counts, kept as the review log and the cards change, so no page reads every log or card.
 
 Four tables, each worked out from the log or the cards and kept with them in the same transaction:
-- `review_quarters`: ratings per quarter hour (the review calendar: a study day in any zone is whole quarters);
+- `review_quarters`: ratings per quarter hour (the review calendar: a study day in any zone is whole quarters),
+  and of them those the daily limits count (the review queue's ratings done today);
 - `retention_tallies`: ratings and passes per deck and category of the question (retention);
 - `card_tallies`: cards per deck that are studied, learning, in review, suspended (new or not), mastered;
-- `due_quarters`: studied, unsuspended cards per deck and quarter hour they fall due in (the forecast, the
-  cards due now).
+- `due_quarters`: studied, unsuspended cards per deck, quarter hour they fall due in, and whether they are in
+  learning (the forecast, the cards due now, the review queue's learning cards).
 
 A rating adds to them and an undo takes away (`count`, `change`), each change one upsert per table, made
 after the learner's row is held (`claim`) and before the card's own UPDATE, so that writers of one
@@ -22,7 +23,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Insert, and_, bindparam, case, delete, event, func, insert, literal, or_, select, true
+from sqlalchemy import (
+    Insert,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ColumnElement, Select
@@ -43,6 +58,7 @@ from studyapp.models import (
 
 PASSED = 1  # a rating above Again (Hard, Good or Easy) passes
 REVIEW_STATE = 2  # fsrs.State.Review (flashcards.scheduler.State.REVIEW)
+NEW_CARD_ORIGINS = ("review", "learn")  # ratings that introduce a new card use up the day's new-card limit
 MASTERED_DAYS = 21  # a review card with a stability of 21 days or more is mastered
 COUNTS = ("studied", "learning", "review", "suspended", "suspended_new", "mastered")  # the columns of card_tallies
 
@@ -86,11 +102,25 @@ def quarter_of(moment: datetime) -> int:
     return (moment - EPOCH) // QUARTER_HOUR
 
 
+def limits_counted(kind: str, origin: str) -> tuple[bool, bool]:
+    """Whether a rating of this kind ("new", "review", ...) and origin counts towards the daily review limit (a
+    card in review rated on the review screen), and towards the new-card limit (a new card introduced)."""
+    return kind == "review" and origin == "review", kind == "new" and origin in NEW_CARD_ORIGINS
+
+
+def _limits_counted_sql() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """limits_counted, as conditions on the log's rows."""
+    return (and_(ReviewLog.kind == "review", ReviewLog.origin == "review"),
+            and_(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS)))
+
+
 def count(session: Session, learner_id: int, reviewed_at: datetime, deck_key: str, category: str, rating: int,
-          sign: int = 1) -> None:
+          kind: str, origin: str, sign: int = 1) -> None:
     """Add one rating to the learner's counts (take it away with sign=-1); no commit."""
     claim(session, [learner_id])
-    _add(session, ReviewQuarter, {"learner_id": learner_id, "quarter": quarter_of(reviewed_at)}, {"reviews": sign})
+    reviewed, introduced = limits_counted(kind, origin)
+    _add(session, ReviewQuarter, {"learner_id": learner_id, "quarter": quarter_of(reviewed_at)},
+         {"reviews": sign, "reviewed": sign if reviewed else 0, "introduced": sign if introduced else 0})
     _add(session, RetentionTally, {"learner_id": learner_id, "deck_key": deck_key, "category": category},
          {"passed": sign if rating > PASSED else 0, "total": sign})
 
@@ -124,6 +154,11 @@ class Standing:
     counts: tuple[int, ...]  # one per name of COUNTS
     due_quarter: int | None  # the quarter hour it counts as due in, for a studied card that is not suspended
 
+    @property
+    def due_key(self) -> tuple[bool, int] | None:
+        """Its row of due_quarters past the learner and deck: (in learning, quarter hour due)."""
+        return None if self.due_quarter is None else (bool(self.counts[1]), self.due_quarter)
+
     @classmethod
     def of(cls, reps: int, state: int, stability: float | None, is_suspended: bool, due: datetime,
            buried_until: datetime | None) -> Standing:
@@ -141,12 +176,15 @@ def change(session: Session, learner_id: int, deck_key: str, before: Standing, a
     if before.counts != after.counts:
         _add(session, CardTally, {"learner_id": learner_id, "deck_key": deck_key},
              {name: new - old for name, old, new in zip(COUNTS, before.counts, after.counts, strict=True)})
-    if before.due_quarter != after.due_quarter:
-        moves = sorted((quarter, amount) for quarter, amount in ((before.due_quarter, -1), (after.due_quarter, 1))
-                       if quarter is not None)  # in key order, as every writer takes rows
-        _add_rows(session, DueQuarter, ["learner_id", "deck_key", "quarter"],
-                  [{"learner_id": learner_id, "deck_key": deck_key, "quarter": quarter, "cards": amount}
-                   for quarter, amount in moves])
+    if before.due_key != after.due_key:
+        moves = sorted((key, amount) for key, amount in ((before.due_key, -1), (after.due_key, 1))
+                       if key is not None)  # in key order, as every writer takes rows
+        _add_rows(session, DueQuarter, list(DUE_KEY),
+                  [{"learner_id": learner_id, "learning": learning, "deck_key": deck_key, "quarter": quarter, "cards": amount}
+                   for (learning, quarter), amount in moves])
+
+
+DUE_KEY = ("learner_id", "learning", "deck_key", "quarter")  # due_quarters' key, in its order
 
 
 def live_cards() -> ColumnElement[bool]:
@@ -166,9 +204,10 @@ def _card_counts_select(where: ColumnElement[bool], sign: int = 1):  # noqa: ANN
               .where(listed).group_by(Card.learner_id, Deck.key))
     back = quarter_hour(case((and_(Card.buried_until.is_not(None), Card.buried_until > Card.due), Card.buried_until),
                              else_=Card.due))
-    dues = (select(Card.learner_id, Deck.key, back, func.count() * literal(sign)).select_from(Card)
+    learning = Card.state != REVIEW_STATE
+    dues = (select(Card.learner_id, learning, Deck.key, back, func.count() * literal(sign)).select_from(Card)
             .join(Question, Card.question_id == Question.id).join(Deck, Question.deck_id == Deck.id)
-            .where(where, live_cards(), active).group_by(Card.learner_id, Deck.key, back))
+            .where(where, live_cards(), active).group_by(Card.learner_id, learning, Deck.key, back))
     return counts, dues
 
 
@@ -182,7 +221,7 @@ def rebuild_cards(session: Session, learner_ids: Collection[int] | None = None) 
         session.execute(delete(model) if ids is None else delete(model).where(model.learner_id.in_(ids)))
     counts, dues = _card_counts_select(Card.learner_id.in_(ids) if ids is not None else true())
     session.execute(insert(CardTally).from_select(["learner_id", "deck_key", *COUNTS], counts))
-    session.execute(insert(DueQuarter).from_select(["learner_id", "deck_key", "quarter", "cards"], dues))
+    session.execute(insert(DueQuarter).from_select([*DUE_KEY, "cards"], dues))
 
 
 def shift_cards(session: Session, question_ids: Iterable[int], sign: int) -> None:
@@ -196,7 +235,7 @@ def shift_cards(session: Session, question_ids: Iterable[int], sign: int) -> Non
     claim(session, learners_with_cards_of(session, ids))
     counts, dues = _card_counts_select(Card.question_id.in_(ids), sign)
     for model, key, columns, rows in ((CardTally, ["learner_id", "deck_key"], COUNTS, counts),
-                                      (DueQuarter, ["learner_id", "deck_key", "quarter"], ("cards",), dues)):
+                                      (DueQuarter, list(DUE_KEY), ("cards",), dues)):
         found = sorted((dict(zip([*key, *columns], row, strict=True)) for row in session.execute(rows)),
                        key=lambda row: tuple(row[name] for name in key))  # in key order, as every writer takes rows
         for start in range(0, len(found), 500):
@@ -226,6 +265,57 @@ def due_between(learner_id: int | ColumnElement[int], first: int | ColumnElement
     return (query.where(DueQuarter.deck_key == deck_key) if deck_key is not None else query).scalar_subquery()
 
 
+def in_learning() -> ColumnElement[bool]:
+    """The condition a card is studied and in learning or relearning, in the terms of the partial index of such
+    cards (ix_cards_learning: a planner uses it only for a query that names them, as constants)."""
+    return and_(Card.reps > literal_column("0"), Card.state != literal_column(str(REVIEW_STATE)))
+
+
+def in_review() -> ColumnElement[bool]:
+    """The condition a card is in review, in the terms of the partial index of such cards (ix_cards_reviews)."""
+    return Card.state == literal_column(str(REVIEW_STATE))
+
+
+def done_since(learner_id: int | ColumnElement[int], first: int | ColumnElement[int]) -> tuple[ScalarSelect[int], ...]:
+    """The ratings the learner has given from quarter hour `first` on that count towards the daily review limit,
+    and those towards the new-card limit (see limits_counted), as two columns."""
+    since = and_(ReviewQuarter.learner_id == learner_id, ReviewQuarter.quarter >= first)
+    return tuple(select(func.coalesce(func.sum(column), 0)).where(since).scalar_subquery()
+                 for column in (ReviewQuarter.reviewed, ReviewQuarter.introduced))
+
+
+def learning_before(learner_id: int | ColumnElement[int], last: int | ColumnElement[int],
+                    deck_key: str | ColumnElement[str] | None = None) -> ScalarSelect[int]:
+    """How many of the learner's unsuspended cards in learning (of one deck) fall due before quarter hour `last`
+    (a buried card when it comes back), as a column."""
+    query = select(func.coalesce(func.sum(DueQuarter.cards), 0)).where(
+        DueQuarter.learner_id == learner_id, DueQuarter.learning.is_(True), DueQuarter.quarter < last)
+    return (query.where(DueQuarter.deck_key == deck_key) if deck_key is not None else query).scalar_subquery()
+
+
+def learning_due_now(learner_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime],
+                     current: int | ColumnElement[int], current_start: datetime | ColumnElement[datetime],
+                     deck_key: str | ColumnElement[str] | None = None) -> ColumnElement[int]:
+    """How many of the learner's unsuspended, unburied cards in learning (of one deck) are due at `now`, whose
+    quarter hour is `current`, starting at `current_start`: as due_now counts them, as one column."""
+    mine = and_(Card.learner_id == learner_id, in_learning(), Card.is_suspended.is_(False), live_cards())
+    this_quarter = []
+    for came in _came_in_this_quarter(now, current_start):
+        query = select(func.count()).select_from(Card).join(Question, Card.question_id == Question.id).where(mine, came)
+        if deck_key is not None:
+            query = query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key)
+        this_quarter.append(query.scalar_subquery())
+    return learning_before(learner_id, current, deck_key) + this_quarter[0] + this_quarter[1]
+
+
+def _came_in_this_quarter(now: datetime | ColumnElement[datetime],
+                          start: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The conditions a card's time came in the quarter hour from `start` to `now`: due in it and not buried (the
+    (learner, due) index), or back from a burial in it (the index of buried cards)."""
+    return (and_(Card.due >= start, Card.due <= now, or_(Card.buried_until.is_(None), Card.buried_until <= now)),
+            and_(Card.buried_until >= start, Card.buried_until <= now, Card.due < start))
+
+
 def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
     """Per deck key, the learner's studied, unsuspended, unburied cards due at `now`, as selects of (deck key,
     cards) to add up (with `columns` zeros before the count, for a UNION with other counts).
@@ -240,11 +330,9 @@ def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
             .where(DueQuarter.learner_id == learner_id, DueQuarter.quarter < current).group_by(DueQuarter.deck_key))
     # "+ 0": by the due and burial indexes, not the (learner, reps) one, which holds every studied card
     studied = and_(Card.learner_id == learner_id, Card.reps + 0 > 0, Card.is_suspended.is_(False), live_cards())
-    due_in_it = and_(Card.due >= start, Card.due <= now, or_(Card.buried_until.is_(None), Card.buried_until <= now))
-    back_in_it = and_(Card.buried_until >= start, Card.buried_until <= now, Card.due < start)
     return [past, *(select(Deck.key, *zeros, func.count()).select_from(Card).join(Question, Card.question_id == Question.id)
                     .join(Deck, Question.deck_id == Deck.id).where(studied, came).group_by(Deck.key)
-                    for came in (due_in_it, back_in_it))]
+                    for came in _came_in_this_quarter(now, start))]
 
 
 def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> None:
@@ -259,9 +347,10 @@ def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> Non
     for model in (ReviewQuarter, RetentionTally):
         session.execute(delete(model).where(model.learner_id.in_(ids)) if ids is not None else delete(model))
     at = quarter_hour(ReviewLog.reviewed_at)
+    limited = [func.sum(case((counted, 1), else_=0)) for counted in _limits_counted_sql()]
     session.execute(insert(ReviewQuarter).from_select(
-        ["learner_id", "quarter", "reviews"],
-        select(ReviewLog.learner_id, at, func.count()).where(kept).group_by(ReviewLog.learner_id, at)))
+        ["learner_id", "quarter", "reviews", "reviewed", "introduced"],
+        select(ReviewLog.learner_id, at, func.count(), *limited).where(kept).group_by(ReviewLog.learner_id, at)))
     session.execute(insert(RetentionTally).from_select(
         ["learner_id", "deck_key", "category", "passed", "total"],
         select(ReviewLog.learner_id, Deck.key, Question.category, func.sum(case((ReviewLog.rating > PASSED, 1), else_=0)),

@@ -83,28 +83,34 @@ def test_the_review_counts_are_worked_out_from_the_log_at_upgrade(empty_app: Fla
                 "day_starts_hour, timezone, suspend_leeches, practice_by_default) VALUES (1, 'ada', 'x', false, "
                 "'2026-01-01 00:00:00', 0, 0.9, '1m', '10m', 100, 20, 200, 4, 'UTC', false, false)")
             run("INSERT INTO decks (id, key, title, description, position, is_retired) VALUES (1, 'founding', 'F', '', 0, false)")
-            for n, category in ((1, "date"), (2, "place")):
+            for n, category in ((1, "date"), (2, "place"), (3, "person")):
                 run("INSERT INTO questions (id, key, deck_id, kind, category, data, is_retired, updated_at) "
                     "VALUES (:n, :key, 1, 'typed', :category, '{}', false, '2026-01-01 00:00:00')", n=n, key=f"q{n}", category=category)
                 run("INSERT INTO cards (id, learner_id, question_id, state, stability, due, reps, lapses, is_suspended, "
                     "is_leech, version) VALUES (:n, 1, :n, 2, :stability, '2026-12-01 00:00:00', 2, 0, :suspended, false, 2)",
                     n=n, stability=30.0 * n, suspended=n == 2)
-            logs = [(1, 3, "2026-11-29 12:01:00", False), (1, 1, "2026-11-29 12:14:59", False), (2, 4, "2026-11-29 12:15:00", False),
-                    (2, 1, "2026-11-29 12:20:00", True)]  # the last one undone
-            for card, rating, at, undone in logs:
+            run("UPDATE cards SET state = 1, reps = 1, stability = 1.0, due = '2026-11-29 12:26:00' WHERE id = 3")  # learning
+            logs = [(1, 3, "2026-11-29 12:01:00", False, "review"), (1, 1, "2026-11-29 12:14:59", False, "review"),
+                    (2, 4, "2026-11-29 12:15:00", False, "review"), (2, 1, "2026-11-29 12:20:00", True, "review"),  # undone
+                    (3, 3, "2026-11-29 12:16:00", False, "new")]
+            for card, rating, at, undone, kind in logs:
                 run("INSERT INTO review_logs (card_id, learner_id, rating, reviewed_at, kind, origin, state_before, state_after, "
-                    "is_undone) VALUES (:card, 1, :rating, :at, 'review', 'review', '{}', '{}', :undone)",
-                    card=card, rating=rating, at=at, undone=undone)
+                    "is_undone) VALUES (:card, 1, :rating, :at, :kind, 'review', '{}', '{}', :undone)",
+                    card=card, rating=rating, at=at, undone=undone, kind=kind)
         command.upgrade(alembic_config(), "head")
         with engine.connect() as connection:
             decks = connection.execute(sa.text("SELECT deck_key, studied, learning, review, suspended, suspended_new, "
                                                "mastered FROM card_tallies")).all()
-            due = connection.execute(sa.text("SELECT deck_key, quarter, cards FROM due_quarters")).all()
-            quarters = connection.execute(sa.text("SELECT quarter, reviews FROM review_quarters ORDER BY quarter")).all()
+            due = connection.execute(sa.text("SELECT learning, deck_key, quarter, cards FROM due_quarters ORDER BY quarter")).all()
+            quarters = connection.execute(sa.text("SELECT quarter, reviews, reviewed, introduced FROM review_quarters "
+                                                  "ORDER BY quarter")).all()
             retention = connection.execute(sa.text("SELECT deck_key, category, passed, total FROM retention_tallies "
                                                    "ORDER BY category")).all()
         first = int(datetime(2026, 11, 29, 12, tzinfo=timezone.utc).timestamp()) // 900
-        assert [tuple(row) for row in quarters] == [(first, 2), (first + 1, 1)]
-        assert [tuple(row) for row in retention] == [("founding", "date", 1, 2), ("founding", "place", 1, 1)]
-        assert [tuple(row) for row in decks] == [("founding", 2, 0, 1, 1, 0, 2)]  # the second card is suspended
-        assert [tuple(row) for row in due] == [("founding", int(datetime(2026, 12, 1, tzinfo=timezone.utc).timestamp()) // 900, 1)]
+        # ratings of cards in review count towards the review limit, a new card's towards the new-card limit
+        assert [tuple(row) for row in quarters] == [(first, 2, 2, 0), (first + 1, 2, 1, 1)]
+        assert [tuple(row) for row in retention] == [("founding", "date", 1, 2), ("founding", "person", 1, 1),
+                                                     ("founding", "place", 1, 1)]
+        assert [tuple(row) for row in decks] == [("founding", 3, 1, 1, 1, 0, 2)]  # the second card is suspended
+        assert [(bool(learning), *rest) for learning, *rest in due] == [
+            (True, "founding", first + 1, 1), (False, "founding", int(datetime(2026, 12, 1, tzinfo=timezone.utc).timestamp()) // 900, 1)]

@@ -15,13 +15,13 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from studyapp import tallies
 from studyapp.bank import catalog, sync
 from studyapp.bank.items import Item
-from studyapp.db import UTCDateTime
+from studyapp.db import EPOCH, QUARTER_HOUR, UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.scheduler import CardState, Rating, State
 from studyapp.models import Card, CardTally, Deck, Learner, Question, ReviewLog
 
-NEW_CARD_ORIGINS = ("review", "learn")  # ratings that introduce a new card use up the day's new-card limit
+NEW_CARD_ORIGINS = tallies.NEW_CARD_ORIGINS  # ratings that introduce a new card use up the day's new-card limit
 
 
 @dataclass(frozen=True)
@@ -123,20 +123,11 @@ def _live_cards(learner_id: int, now: datetime, deck_key: str | None) -> Select:
     return query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key) if deck_key is not None else query
 
 
-def _done_since(learner_id: int, start: datetime) -> Select:
-    """How many ratings (not undone) the learner has given since `start`."""
-    return select(func.count()).select_from(ReviewLog).where(
-        ReviewLog.learner_id == learner_id, ReviewLog.reviewed_at >= start, ReviewLog.is_undone.is_(False))
-
-
-def _new_since(learner_id: int, start: datetime) -> Select:
-    """How many new cards the learner has introduced since `start` (the new-card limit's count)."""
-    return _done_since(learner_id, start).where(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS))
-
-
-def _capped(query: Select, cap: ColumnElement[int]) -> ScalarSelect[int]:
-    """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown)."""
-    return select(func.count()).select_from(query.with_only_columns(Card.id).limit(cap).subquery()).scalar_subquery()
+def _capped(query: Select, cap: ColumnElement[int], order: ColumnElement) -> ScalarSelect[int]:
+    """How many rows the query gives, counting no further than `cap` (the daily limits cap what is shown), in the
+    order of the index that finds them (else PostgreSQL may walk the cards in question order, which are studied
+    first)."""
+    return select(func.count()).select_from(query.with_only_columns(Card.id).order_by(order).limit(cap).subquery()).scalar_subquery()
 
 
 def _first_id(query: Select, *order: ColumnElement) -> ScalarSelect[int]:
@@ -152,7 +143,9 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     """
     start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
     end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
-    values = {"learner": learner.id, "now": now, "start": start, "end": end,
+    current = tallies.quarter_of(now)
+    values = {"learner": learner.id, "now": now, "end": end, "today": tallies.quarter_of(start),
+              "current": current, "current_start": EPOCH + current * QUARTER_HOUR,
               "reviews_cap": max(learner.reviews_per_day, 0), "new_cap": max(learner.new_per_day, 1),
               "tomorrow": tallies.quarter_of(end),
               "after_tomorrow": tallies.quarter_of(scheduler.next_day_start(end, learner.timezone, learner.day_starts_hour))}
@@ -175,28 +168,30 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
 @cache
 def _queue_statement(by_deck: bool, with_card: bool) -> Select:
     """The review queue's one statement of numbers, built once per shape with its values as parameters (building
-    it was a third of the home page's time)."""
-    learner, now, start, end = (bindparam("learner", type_=Integer), bindparam("now", type_=UTCDateTime),
-                                bindparam("start", type_=UTCDateTime), bindparam("end", type_=UTCDateTime))
-    live = _live_cards(learner, now, bindparam("deck") if by_deck else None)  # type: ignore[arg-type]
-    # Learning cards are few: found by the (learner, state, reps) index, their times compared as they are read
-    # (a condition on `due` would send SQLite down the (learner, due) index through every card due today).
-    learning = live.where(Card.state.in_([State.LEARNING, State.RELEARNING]), Card.reps > 0)
-    later = func.coalesce(Card.due, Card.due)  # `due`, but no index of it
-    reviews = live.where(Card.state == State.REVIEW, Card.due < end)
+    it was a third of the home page's time).
+
+    Its cost is the page's, not the learner's: today's ratings and the learning cards are counted from the
+    counts kept with them (`tallies`), however many thousands there are; the first learning card and the first
+    review come from partial indexes of each kind in due order, and the capped counts stop at their caps."""
+    learner, now, end = bindparam("learner", type_=Integer), bindparam("now", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
+    deck = bindparam("deck") if by_deck else None
+    live = _live_cards(learner, now, deck)  # type: ignore[arg-type]
+    learning = live.where(tallies.in_learning())
+    reviews = live.where(tallies.in_review(), Card.due < end)
     new = live.where(Card.reps == 0)
+    tomorrow = bindparam("tomorrow", type_=Integer)
     numbers = [
-        _done_since(learner, start).where(ReviewLog.kind == "review", ReviewLog.origin == "review").scalar_subquery(),  # type: ignore[arg-type]
-        _new_since(learner, start).scalar_subquery(),  # type: ignore[arg-type]
-        _capped(reviews, bindparam("reviews_cap", type_=Integer)), _capped(new, bindparam("new_cap", type_=Integer)),
-        learning.with_only_columns(func.count().filter(later < end)).scalar_subquery(),
-        learning.with_only_columns(func.count().filter(later <= now)).scalar_subquery(),
-        learning.with_only_columns(func.min(later)).scalar_subquery(),
-        tallies.due_between(learner, bindparam("tomorrow", type_=Integer), bindparam("after_tomorrow", type_=Integer),
-                            bindparam("deck") if by_deck else None),
+        *tallies.done_since(learner, bindparam("today", type_=Integer)),
+        _capped(reviews, bindparam("reviews_cap", type_=Integer), Card.due),
+        _capped(new, bindparam("new_cap", type_=Integer), Card.id),
+        tallies.learning_before(learner, tomorrow, deck),
+        tallies.learning_due_now(learner, now, bindparam("current", type_=Integer),
+                                 bindparam("current_start", type_=UTCDateTime), deck),
+        learning.with_only_columns(Card.due).order_by(Card.due, Card.id).limit(1).scalar_subquery(),
+        tallies.due_between(learner, tomorrow, bindparam("after_tomorrow", type_=Integer), deck),
     ]
     if with_card:  # the first card of each kind, and the question Undo would take back
-        numbers += [_first_id(learning.where(later <= now), later, Card.id), _first_id(reviews, Card.due, Card.id),
+        numbers += [_first_id(learning.where(Card.due <= now), Card.due, Card.id), _first_id(reviews, Card.due, Card.id),
                     _first_id(new, Card.id), _last_undoable_query(learner, Card.question_id)  # type: ignore[arg-type]
                     .join(Card, Card.id == ReviewLog.card_id).scalar_subquery()]
     return select(*numbers)
@@ -255,7 +250,8 @@ def _count(session: Session, log: ReviewLog, card: Card, sign: int = 1) -> None:
     with session.no_autoflush:  # the card's changes stay pending until commit, where a lost race is caught
         _claim(session, log.learner_id)
         item = catalog.item(session, card.question_id)
-        tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, sign)
+        tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, log.kind,
+                      log.origin, sign)
 
 
 def _claim(session: Session, learner_id: int) -> None:
@@ -414,7 +410,8 @@ class LearnRating:
 
 def new_cards_today(session: Session, learner: Learner, now: datetime) -> int:
     """New cards the learner has introduced today (on the review screen or in Learn): the new-card limit's count."""
-    return session.scalar(_new_since(learner.id, scheduler.day_start(now, learner.timezone, learner.day_starts_hour))) or 0
+    today = tallies.quarter_of(scheduler.day_start(now, learner.timezone, learner.day_starts_hour))
+    return session.scalar(select(tallies.done_since(learner.id, today)[1])) or 0
 
 
 def rate_from_learn(session: Session, learner: Learner, question_key: str, rating: Rating, now: datetime,

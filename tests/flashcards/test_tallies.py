@@ -16,7 +16,7 @@ from studyapp import db, tallies
 from studyapp.bank import catalog, sync
 from studyapp.bank.items import Bank, Category
 from studyapp.errors import InvalidInput
-from studyapp.flashcards import reviews, stats
+from studyapp.flashcards import reviews, scheduler, stats
 from studyapp.flashcards.scheduler import Rating
 from studyapp.models import Card, CardTally, DueQuarter, Learner, Question, RetentionTally, ReviewLog, ReviewQuarter
 from tests.builders import add_learner, cards_of
@@ -30,22 +30,27 @@ def from_the_log(session: Session, learner_id: int) -> tuple[Counter, Counter]:
     groups: Counter = Counter()
     for log in session.scalars(select(ReviewLog).where(ReviewLog.learner_id == learner_id, ReviewLog.is_undone.is_(False))):
         item = catalog.item(session, session.get(Card, log.card_id).question_id)
-        quarters[tallies.quarter_of(log.reviewed_at)] += 1
+        quarter = tallies.quarter_of(log.reviewed_at)
+        quarters[quarter] += 1
+        quarters[(quarter, "reviewed")] += log.kind == "review" and log.origin == "review"
+        quarters[(quarter, "introduced")] += log.kind == "new" and log.origin in ("review", "learn")
         groups[(item.deck, item.category.value, "total")] += 1
         groups[(item.deck, item.category.value, "passed")] += log.rating > 1
-    return quarters, groups
+    return +quarters, groups
 
 
 def kept(session: Session, learner_id: int) -> tuple[Counter, Counter]:
     """The counts as the tables hold them (rows brought to zero by undos left out)."""
     session.expire_all()
-    quarters = Counter({row.quarter: row.reviews for row in session.scalars(
-        select(ReviewQuarter).where(ReviewQuarter.learner_id == learner_id)) if row.reviews})
+    quarters: Counter = Counter()
+    for row in session.scalars(select(ReviewQuarter).where(ReviewQuarter.learner_id == learner_id)):
+        quarters.update({row.quarter: row.reviews, (row.quarter, "reviewed"): row.reviewed,
+                         (row.quarter, "introduced"): row.introduced})
     groups: Counter = Counter()
     for row in session.scalars(select(RetentionTally).where(RetentionTally.learner_id == learner_id)):
         groups[(row.deck_key, row.category, "total")] += row.total
         groups[(row.deck_key, row.category, "passed")] += row.passed
-    return quarters, +groups
+    return +quarters, +groups
 
 
 def cards_from_the_cards(session: Session, learner_id: int) -> tuple[Counter, Counter]:
@@ -60,7 +65,7 @@ def cards_from_the_cards(session: Session, learner_id: int) -> tuple[Counter, Co
         for name, flag in zip(tallies.COUNTS, standing.counts, strict=True):
             per_deck[(item.deck, name)] += flag
         if standing.due_quarter is not None:
-            due[(item.deck, standing.due_quarter)] += 1
+            due[(item.deck, card.state != 2, standing.due_quarter)] += 1
     return +per_deck, +due
 
 
@@ -69,7 +74,7 @@ def cards_kept(session: Session, learner_id: int) -> tuple[Counter, Counter]:
     per_deck: Counter = Counter()
     for deck, counts in tallies.card_counts(session, learner_id).items():
         per_deck.update({(deck, name): value for name, value in counts.items()})
-    due = Counter({(row.deck_key, row.quarter): row.cards
+    due = Counter({(row.deck_key, row.learning, row.quarter): row.cards
                    for row in session.scalars(select(DueQuarter).where(DueQuarter.learner_id == learner_id))})
     return +per_deck, +due
 
@@ -85,6 +90,40 @@ def due_from_the_cards(session: Session, learner_id: int, now: datetime) -> dict
     return dict(+due)
 
 
+def queue_from_the_cards(session: Session, learner: Learner, now: datetime) -> tuple:
+    """The review queue's numbers, worked out in Python from every card and log entry of the learner: the reviews
+    and new cards left today, the learning cards due today and due now, the next learning card's due time, the
+    first learning card due now, the new cards introduced today."""
+    start = scheduler.day_start(now, learner.timezone, learner.day_starts_hour)
+    end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
+    logs = [log for log in session.scalars(select(ReviewLog).where(ReviewLog.learner_id == learner.id))
+            if not log.is_undone and log.reviewed_at >= start]
+    reviewed = sum(log.kind == "review" and log.origin == "review" for log in logs)
+    introduced = sum(log.kind == "new" and log.origin in ("review", "learn") for log in logs)
+    learning, reviews_due, new = [], 0, 0
+    for card in session.scalars(select(Card).where(Card.learner_id == learner.id, Card.is_suspended.is_(False))):
+        if session.get(Question, card.question_id).is_retired or not catalog.item(session, card.question_id).is_card:
+            continue
+        back = max(card.due, card.buried_until) if card.buried_until else card.due  # when a buried card comes back
+        if card.reps and card.state != 2:
+            learning.append((card, back))
+        elif card.state == 2 and card.due < end and (card.buried_until is None or card.buried_until <= now):
+            reviews_due += 1
+        elif not card.reps and (card.buried_until is None or card.buried_until <= now):
+            new += 1
+    due_now = sorted((card.due, card.id) for card, back in learning if back <= now)
+    unburied = [card.due for card, back in learning if not card.buried_until or card.buried_until <= now]
+    return (min(reviews_due, max(learner.reviews_per_day - reviewed, 0)), min(new, max(learner.new_per_day - introduced, 0)),
+            sum(back < end for _, back in learning), len(due_now), min(unburied, default=None),
+            due_now[0][1] if due_now else None, introduced)
+
+
+def queue_numbers(session: Session, learner: Learner, now: datetime) -> tuple:
+    queue = reviews.get_queue(session, learner, now)
+    return (queue.review, queue.new, queue.learning, queue.learning_now, queue.next_due,
+            queue.card.id if queue.card is not None and queue.card.reps and queue.card.state != 2 else None, queue.new_done)
+
+
 def due_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, int]:
     return {deck: counts["due"] for deck, counts in reviews.due_counts_by_deck(session, learner_id, now).items() if counts["due"]}
 
@@ -96,6 +135,7 @@ def test_counts_follow_ratings_undos_quiz_answers_and_changed_learn_answers(sess
     cards_of(session, other, NOW)
     rng = random.Random(5)
     when = NOW
+    seen: set[str] = set()  # the queue's numbers that were not zero at some moment
     for step in range(60):
         when += timedelta(minutes=rng.choice([1, 7, 20, 600]))
         action = rng.random()
@@ -130,7 +170,11 @@ def test_counts_follow_ratings_undos_quiz_answers_and_changed_learn_answers(sess
         assert cards_kept(session, learner.id) == cards_from_the_cards(session, learner.id), f"after step {step}"
         for moment in (when, when + timedelta(minutes=rng.randrange(1, 15)), when + timedelta(days=1)):
             assert due_by_deck(session, learner.id, moment) == due_from_the_cards(session, learner.id, moment), step
+            numbers = queue_numbers(session, learner, moment)
+            assert numbers == queue_from_the_cards(session, learner, moment), step
+            seen.update(name for name, value in zip(("review", "new", "learning", "learning now"), numbers, strict=False) if value)
     assert sum(kept(session, learner.id)[0].values()) > 20
+    assert seen == {"review", "new", "learning", "learning now"}
     per_deck, due = cards_kept(session, learner.id)
     assert {name for _, name in per_deck} >= {"studied", "learning", "review", "suspended"} and due
     assert kept(session, other.id) == (Counter(), Counter())
