@@ -94,21 +94,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
-    event.listen(engine, "connect", _postgresql_settings)
-    return engine
-
-
-def _postgresql_settings(connection: object, record: object) -> None:
-    """One plan per prepared statement, kept: psycopg prepares a statement the fifth time a connection runs it,
-    and PostgreSQL would otherwise plan it again at every run while it deems values may matter. Every statement
-    of a page is a lookup by learner or row through an index, whatever its values; planning the review queue's
-    statement took 5 ms a run, four times as long as running it."""
-    autocommit = connection.autocommit  # type: ignore[attr-defined]
-    connection.autocommit = True  # type: ignore[attr-defined]
-    with connection.cursor() as cursor:  # type: ignore[attr-defined]
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
-    connection.autocommit = autocommit  # type: ignore[attr-defined]
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(connection: object, record: object) -> None:
