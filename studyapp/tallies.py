@@ -8,9 +8,9 @@ Four tables, each worked out from the log or the cards and kept with them in the
 - `due_quarters`: studied, unsuspended cards per deck, quarter hour they fall due in, and whether they are in
   learning (the forecast, the cards due now, the review queue's learning cards).
 
-A rating adds to them and an undo takes away (`count`, `change`), each change one upsert per table, made
-after the learner's row is held (`claim`) and before the card's own UPDATE, so that writers of one
-learner's counts run one after the other, taking rows in one order. A data import, a parameter fit and a
+A rating adds to them and an undo takes away (`rating_rows`, `change_rows`, `add`): one upsert per table (on
+PostgreSQL all in one statement), made after the learner's row is held (`claim`) and before the card's own
+UPDATE, so that writers of one learner's counts run one after the other, taking rows in one order. A data import, a parameter fit and a
 sync that moves, retires or revives questions work the affected counts out again (`rebuild`,
 `rebuild_cards`, `shift_cards`), as the migration that made the tables did; a learner's first rating of a study day works their card counts out again too,
 so that a rating raced with such a sync is set right within the day (`studyapp db recount` does it for all).
@@ -114,20 +114,76 @@ def _limits_counted_sql() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
             and_(ReviewLog.kind == "new", ReviewLog.origin.in_(NEW_CARD_ORIGINS)))
 
 
-def count(session: Session, learner_id: int, reviewed_at: datetime, deck_key: str, category: str, rating: int,
-          kind: str, origin: str, sign: int = 1) -> None:
-    """Add one rating to the learner's counts (take it away with sign=-1); no commit."""
-    claim(session, [learner_id])
+@dataclass(frozen=True)
+class Rows:
+    """Amounts to add to rows of one count table: the names of its key, and per row the key's values and the
+    amounts (a row made when missing)."""
+
+    model: type
+    key: tuple[str, ...]
+    rows: tuple[dict[str, object], ...]
+
+
+def rating_rows(learner_id: int, reviewed_at: datetime, deck_key: str, category: str, rating: int, kind: str,
+                origin: str, sign: int = 1) -> list[Rows]:
+    """What one rating adds to the learner's counts (takes away with sign=-1): for `add`."""
     reviewed, introduced = limits_counted(kind, origin)
-    _add(session, ReviewQuarter, {"learner_id": learner_id, "quarter": quarter_of(reviewed_at)},
-         {"reviews": sign, "reviewed": sign if reviewed else 0, "introduced": sign if introduced else 0})
-    _add(session, RetentionTally, {"learner_id": learner_id, "deck_key": deck_key, "category": category},
-         {"passed": sign if rating > PASSED else 0, "total": sign})
+    return [Rows(ReviewQuarter, ("learner_id", "quarter"), ({
+                "learner_id": learner_id, "quarter": quarter_of(reviewed_at), "reviews": sign,
+                "reviewed": sign if reviewed else 0, "introduced": sign if introduced else 0},)),
+            Rows(RetentionTally, ("learner_id", "deck_key", "category"), ({
+                "learner_id": learner_id, "deck_key": deck_key, "category": category,
+                "passed": sign if rating > PASSED else 0, "total": sign},))]
 
 
-def _add(session: Session, model: type, key: dict[str, object], amounts: dict[str, int]) -> None:
-    """Add `amounts` to the row of `key` (made when missing)."""
-    _add_rows(session, model, list(key), [{**key, **amounts}])
+def change_rows(learner_id: int, deck_key: str, before: Standing, after: Standing) -> list[Rows]:
+    """What moving a card's part of the counts (of a live question's card) from `before` to `after` adds: for `add`."""
+    parts = []
+    if before.counts != after.counts:
+        parts.append(Rows(CardTally, ("learner_id", "deck_key"), ({
+            "learner_id": learner_id, "deck_key": deck_key,
+            **{name: new - old for name, old, new in zip(COUNTS, before.counts, after.counts, strict=True)}},)))
+    if before.due_key != after.due_key:
+        moves = sorted((key, amount) for key, amount in ((before.due_key, -1), (after.due_key, 1))
+                       if key is not None)  # in key order, as every writer takes rows
+        parts.append(Rows(DueQuarter, DUE_KEY, tuple(
+            {"learner_id": learner_id, "learning": learning, "deck_key": deck_key, "quarter": quarter, "cards": amount}
+            for (learning, quarter), amount in moves)))
+    return parts
+
+
+def add(session: Session, parts: list[Rows]) -> None:
+    """Add these amounts to the counts, once the learners' rows are held (`claim`); no commit.
+
+    On PostgreSQL in one statement (each upsert a data-modifying WITH query of it: a statement is a round trip to
+    the server, and a rating changes four tables); on SQLite, in process, one statement per table."""
+    parts = [part for part in parts if part.rows]
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql" or len(parts) < 2:
+        for part in parts:
+            _add_rows(session, part.model, list(part.key), list(part.rows))
+        return
+    shape = tuple((part.model, part.key, tuple(name for name in part.rows[0] if name not in part.key), len(part.rows))
+                  for part in parts)
+    values = {f"u{i}_{r}_{name}": value for i, part in enumerate(parts) for r, row in enumerate(part.rows)
+              for name, value in row.items()}
+    with session.no_autoflush:  # the card's changes stay pending: they are written after, at commit
+        session.execute(_upserts_in_one(shape), values)
+
+
+@cache
+def _upserts_in_one(shape: tuple[tuple[type, tuple[str, ...], tuple[str, ...], int], ...]) -> Insert:
+    """One PostgreSQL statement of the upserts of `shape` (per table: model, key, amounts, rows), built once."""
+    statements = []
+    for i, (model, key, amounts, count) in enumerate(shape):
+        table = model.__table__  # type: ignore[attr-defined]
+        rows = [{name: bindparam(f"u{i}_{r}_{name}", type_=table.c[name].type) for name in (*key, *amounts)}
+                for r in range(count)]
+        upsert = postgresql.insert(table).values(rows)
+        statements.append(upsert.on_conflict_do_update(
+            index_elements=list(key), set_={name: table.c[name] + upsert.excluded[name] for name in amounts}))
+    *first, last = statements
+    return last.add_cte(*(statement.cte(f"u{i}") for i, statement in enumerate(first)))
 
 
 def _add_rows(session: Session, model: type, key: list[str], rows: list[dict[str, object]]) -> None:
@@ -168,20 +224,6 @@ class Standing:
                   studied and in_review and (stability or 0) >= MASTERED_DAYS)
         back = max(due, buried_until) if buried_until is not None else due  # a buried card is due when it comes back
         return cls(tuple(int(flag) for flag in counts), quarter_of(back) if active else None)
-
-
-def change(session: Session, learner_id: int, deck_key: str, before: Standing, after: Standing) -> None:
-    """Move a card's part of the counts (of a live question's card) from `before` to `after`; no commit."""
-    claim(session, [learner_id])
-    if before.counts != after.counts:
-        _add(session, CardTally, {"learner_id": learner_id, "deck_key": deck_key},
-             {name: new - old for name, old, new in zip(COUNTS, before.counts, after.counts, strict=True)})
-    if before.due_key != after.due_key:
-        moves = sorted((key, amount) for key, amount in ((before.due_key, -1), (after.due_key, 1))
-                       if key is not None)  # in key order, as every writer takes rows
-        _add_rows(session, DueQuarter, list(DUE_KEY),
-                  [{"learner_id": learner_id, "learning": learning, "deck_key": deck_key, "quarter": quarter, "cards": amount}
-                   for (learning, quarter), amount in moves])
 
 
 DUE_KEY = ("learner_id", "learning", "deck_key", "quarter")  # due_quarters' key, in its order

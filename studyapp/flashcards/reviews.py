@@ -240,18 +240,24 @@ def _record(session: Session, learner: Learner, card: Card, rating: Rating, now:
                     duration_ms=duration_ms, kind=before.kind, origin=origin, state_before=snapshot,
                     state_after=_snapshot(card))
     session.add(log)
-    _count(session, log, card)
-    _moved(session, card, standing)
+    _recount(session, card, standing, log)
     return became_leech, log
 
 
-def _count(session: Session, log: ReviewLog, card: Card, sign: int = 1) -> None:
-    """Add a rating to the learner's review counts, or take it away (sign -1): see `tallies`."""
+def _recount(session: Session, card: Card, before: tallies.Standing, log: ReviewLog | None = None, sign: int = 1) -> None:
+    """Add a rating to the learner's counts, or take it away (sign -1), and move the card's part of them from
+    `before` to what the card is now: see `tallies` (one statement on PostgreSQL)."""
     with session.no_autoflush:  # the card's changes stay pending until commit, where a lost race is caught
-        _claim(session, log.learner_id)
-        item = catalog.item(session, card.question_id)
-        tallies.count(session, log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating, log.kind,
-                      log.origin, sign)
+        _claim(session, card.learner_id)
+        parts = []
+        if log is not None:
+            item = catalog.item(session, card.question_id)
+            parts += tallies.rating_rows(log.learner_id, log.reviewed_at, item.deck, item.category.value, log.rating,
+                                         log.kind, log.origin, sign)
+        deck = catalog.card_deck(session, card.question_id)
+        if deck is not None:
+            parts += tallies.change_rows(card.learner_id, deck, before, _standing(card))
+        tallies.add(session, parts)
 
 
 def _claim(session: Session, learner_id: int) -> None:
@@ -264,15 +270,6 @@ def _claim(session: Session, learner_id: int) -> None:
 
 def _standing(card: Card) -> tallies.Standing:
     return tallies.Standing.of(card.reps, card.state, card.stability, card.is_suspended, card.due, card.buried_until)
-
-
-def _moved(session: Session, card: Card, before: tallies.Standing) -> None:
-    """Move the card's part of the learner's card counts from `before` to what the card is now: see `tallies`."""
-    with session.no_autoflush:
-        _claim(session, card.learner_id)
-        deck = catalog.card_deck(session, card.question_id)
-        if deck is not None:
-            tallies.change(session, card.learner_id, deck, before, _standing(card))
 
 
 def rate(session: Session, learner: Learner, card_id: int, version: int, rating: Rating, now: datetime,
@@ -311,10 +308,9 @@ def _restore(session: Session, card: Card, log: ReviewLog) -> None:
     """Put the card back as it was before this rating (its schedule, leech and suspension), the rating taken out of
     the learner's counts and the card's part of them moved back."""
     standing = _standing(card)
-    _count(session, log, card, -1)
     card.is_leech, card.is_suspended = bool(log.state_before["is_leech"]), bool(log.state_before["is_suspended"])
     _apply(card, state_in(log.state_before))
-    _moved(session, card, standing)
+    _recount(session, card, standing, log, -1)
 
 
 def can_undo(session: Session, learner_id: int) -> bool:
@@ -375,7 +371,7 @@ def _set(session: Session, learner_id: int, card_id: int, **values: object) -> C
         standing = _standing(card)
         for name, value in values.items():
             setattr(card, name, value)
-        _moved(session, card, standing)
+        _recount(session, card, standing)
         try:
             session.commit()
             return card
