@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp import db
@@ -144,7 +145,9 @@ def _submit_once(session: Session, token: str, learner_id: int | None, position:
     session.execute(update(Quiz).where(Quiz.id == row.id, Quiz.finished_at.is_(None), ~unanswered)
                     .values(finished_at=now, score=right.scalar_subquery()).execution_options(synchronize_session=False))
     session.commit()
-    session.refresh(item)
+    for name, value in (("response", response), ("is_correct", outcome.correct), ("feedback", outcome.feedback),
+                        ("answered_at", now)):  # as written: not read back (a transaction and a round trip more)
+        set_committed_value(item, name, value)
     return item
 
 
