@@ -43,35 +43,36 @@ def app_for(url: str, questions_dir: str | None = None):
 PAGES = ("/", "/decks", "/decks/bench", "/review", "/progress", "/cards", "/settings")
 
 
-def page_times(url: str, learners: list[int], repeat: int) -> dict[str, float]:
-    """Median seconds to serve each page to these learners."""
+def page_times(url: str, groups: dict[str, list[int]], repeat: int, rounds: int = 3) -> dict[str, dict[str, float]]:
+    """Per group of learners, the median seconds to serve each page to them: the groups in alternation, page by
+    page, `rounds` times (so that a slow moment of the machine falls on every group alike)."""
     app = app_for(url)
     client = app.test_client()
-    results = {}
+    samples: dict[str, dict[str, list[float]]] = {group: {page: [] for page in PAGES} for group in groups}
     for page in PAGES:
-        samples = []
-        for learner in learners:
-            with client.session_transaction() as session:
-                session["_user_id"] = f"{learner}.0"  # Learner.get_id(): the id and the session epoch
-                session["_fresh"] = True
-            warm = client.get(page)
-            if warm.status_code != 200:  # a signed-out redirect would time nothing real
-                raise RuntimeError(f"{page} for learner {learner} answered {warm.status_code}, not 200")
-            samples.append(timed(lambda: client.get(page), repeat))
-        results[page] = statistics.median(samples)
+        for _ in range(rounds):
+            for group, learners in groups.items():
+                for learner in learners:
+                    with client.session_transaction() as session:
+                        session["_user_id"] = f"{learner}.0"  # Learner.get_id(): the id and the session epoch
+                        session["_fresh"] = True
+                    for _ in range(3):  # warm: the learner's rows in SQLite's cache, the statements prepared
+                        warm = client.get(page)
+                    if warm.status_code != 200:  # a signed-out redirect would time nothing real
+                        raise RuntimeError(f"{page} for learner {learner} answered {warm.status_code}, not 200")
+                    samples[group][page].append(timed(lambda: client.get(page), repeat))
     db.engine_of(app).dispose()
-    return results
+    return {group: {page: statistics.median(found) for page, found in pages.items()} for group, pages in samples.items()}
 
 
-def scale(url: str, learners: int, heavy: int, progress=print, repeat: int = 7) -> dict[str, tuple[float, float]]:
-    """Each page for a learner with `heavy` cards against one with 100, in one database of `learners` more."""
+def scale(url: str, learners: int, heavy: int, progress=print, repeat: int = 15) -> dict[str, tuple[float, float]]:
+    """Each page for a learner with `heavy` cards against ones with 100, in one database of `learners` more."""
     progress(f"  database: {learners:,} learners of 100 cards ({learners * 100:,} cards, about {learners * 500:,} review logs) "
              f"and one of {heavy:,} cards")
     data.fill(db.make_engine(url), learners=learners, questions=max(heavy, 10_000), cards_per_learner=100, logs_per_card=-1,
               progress=progress, heavy=heavy)
-    small = page_times(url, [1, learners // 2, learners], repeat)
-    large = page_times(url, [learners + 1], repeat)
-    return {page: (large[page], small[page]) for page in small}
+    times = page_times(url, {"large": [learners + 1], "small": [1, learners // 2, learners]}, repeat)
+    return {page: (times["large"][page], times["small"][page]) for page in PAGES}
 
 
 def bank_figures(questions: int, url: str, progress=print) -> dict[str, float]:

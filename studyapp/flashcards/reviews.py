@@ -153,6 +153,9 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
         values["deck"] = deck_key
     row = session.execute(_queue_statement(bool(deck_key), with_card), values).one()
     review_done, new_done, reviews_due, new_due, learning_today, learning_now, next_due, tomorrow = row[:8]
+    # counts set wrong by a rating raced with a sync are set right within the day (see tallies): never below zero
+    learning_now = max(learning_now, 0)
+    learning_today = max(learning_today, learning_now)
     review_left = min(reviews_due, max(learner.reviews_per_day - review_done, 0))
     new_cap = max(learner.new_per_day - new_done, 0)
     new_left = min(new_due, new_cap)
