@@ -102,6 +102,11 @@ def quarter_of(moment: datetime) -> int:
     return (moment - EPOCH) // QUARTER_HOUR
 
 
+def quarter_start(quarter: int) -> datetime:
+    """When quarter hour `quarter` (quarter_of) begins."""
+    return EPOCH + quarter * QUARTER_HOUR
+
+
 def limits_counted(kind: str, origin: str) -> tuple[bool, bool]:
     """Whether a rating of this kind ("new", "review", ...) and origin counts towards the daily review limit (a
     card in review rated on the review screen), and towards the new-card limit (a new card introduced)."""
@@ -174,14 +179,8 @@ def add(session: Session, parts: list[Rows]) -> None:
 @cache
 def _upserts_in_one(shape: tuple[tuple[type, tuple[str, ...], tuple[str, ...], int], ...]) -> Insert:
     """One PostgreSQL statement of the upserts of `shape` (per table: model, key, amounts, rows), built once."""
-    statements = []
-    for i, (model, key, amounts, count) in enumerate(shape):
-        table = model.__table__  # type: ignore[attr-defined]
-        rows = [{name: bindparam(f"u{i}_{r}_{name}", type_=table.c[name].type) for name in (*key, *amounts)}
-                for r in range(count)]
-        upsert = postgresql.insert(table).values(rows)
-        statements.append(upsert.on_conflict_do_update(
-            index_elements=list(key), set_={name: table.c[name] + upsert.excluded[name] for name in amounts}))
+    statements = [_upsert_of(postgresql, model, key, amounts, [f"u{i}_{r}_" for r in range(count)])
+                  for i, (model, key, amounts, count) in enumerate(shape)]
     *first, last = statements
     return last.add_cte(*(statement.cte(f"u{i}") for i, statement in enumerate(first)))
 
@@ -195,10 +194,17 @@ def _add_rows(session: Session, model: type, key: list[str], rows: list[dict[str
 
 @cache
 def _upsert(dialect_name: str, model: type, key: tuple[str, ...], amounts: tuple[str, ...]) -> Insert:
-    """The upsert of one table's rows, built once (building it took longer than running it)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    """The upsert of one table's rows (executed once per row given), built once (building it took longer than
+    running it)."""
+    return _upsert_of(postgresql if dialect_name == "postgresql" else sqlite, model, key, amounts, [""])
+
+
+def _upsert_of(dialect: object, model: type, key: tuple[str, ...], amounts: tuple[str, ...], prefixes: list[str]) -> Insert:
+    """INSERT ... ON CONFLICT DO UPDATE of one row per prefix, its values the parameters named prefix + column,
+    each amount added to the row of its key."""
     table = model.__table__  # type: ignore[attr-defined]
-    statement = dialect.insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in (*key, *amounts)})
+    rows = [{name: bindparam(prefix + name, type_=table.c[name].type) for name in (*key, *amounts)} for prefix in prefixes]
+    statement = dialect.insert(table).values(rows if len(rows) > 1 else rows[0])  # type: ignore[attr-defined]
     return statement.on_conflict_do_update(
         index_elements=list(key), set_={name: table.c[name] + statement.excluded[name] for name in amounts})
 
@@ -366,7 +372,7 @@ def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
     come from the cards themselves: due in it (the (learner, due) index), or back from a burial in it (the
     index of buried cards). Every other card of due_quarters falls due after `now`."""
     current = quarter_of(now)
-    start = EPOCH + current * QUARTER_HOUR
+    start = quarter_start(current)
     zeros = [literal(0) for _ in range(columns)]
     past = (select(DueQuarter.deck_key, *zeros, func.sum(DueQuarter.cards))
             .where(DueQuarter.learner_id == learner_id, DueQuarter.quarter < current).group_by(DueQuarter.deck_key))

@@ -15,13 +15,11 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from studyapp import tallies
 from studyapp.bank import catalog, sync
 from studyapp.bank.items import Item
-from studyapp.db import EPOCH, QUARTER_HOUR, UTCDateTime
+from studyapp.db import UTCDateTime
 from studyapp.errors import InvalidInput, NotFound
 from studyapp.flashcards import scheduler
 from studyapp.flashcards.scheduler import CardState, Rating, State
 from studyapp.models import Card, CardTally, Deck, Learner, Question, ReviewLog
-
-NEW_CARD_ORIGINS = tallies.NEW_CARD_ORIGINS  # ratings that introduce a new card use up the day's new-card limit
 
 
 @dataclass(frozen=True)
@@ -145,7 +143,7 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
     end = scheduler.next_day_start(now, learner.timezone, learner.day_starts_hour)
     current = tallies.quarter_of(now)
     values = {"learner": learner.id, "now": now, "end": end, "today": tallies.quarter_of(start),
-              "current": current, "current_start": EPOCH + current * QUARTER_HOUR,
+              "current": current, "current_start": tallies.quarter_start(current),
               "reviews_cap": max(learner.reviews_per_day, 0), "new_cap": max(learner.new_per_day, 1),
               "tomorrow": tallies.quarter_of(end),
               "after_tomorrow": tallies.quarter_of(scheduler.next_day_start(end, learner.timezone, learner.day_starts_hour))}
