@@ -364,15 +364,15 @@ def _came_in_this_quarter(now: datetime | ColumnElement[datetime],
             and_(Card.buried_until >= start, Card.buried_until <= now, Card.due < start))
 
 
-def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
-    """Per deck key, the learner's studied, unsuspended, unburied cards due at `now`, as selects of (deck key,
-    cards) to add up (with `columns` zeros before the count, for a UNION with other counts).
+def due_now(learner_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime], current: int | ColumnElement[int],
+            current_start: datetime | ColumnElement[datetime], columns: int = 0) -> list[Select]:
+    """Per deck key, the learner's studied, unsuspended, unburied cards due at `now`, whose quarter hour is
+    `current`, starting at `current_start`: selects of (deck key, cards) to add up (with `columns` zeros before
+    the count, for a UNION with other counts).
 
     Those of the quarter hours before this one come from due_quarters; those of this quarter hour whose time has
     come from the cards themselves: due in it (the (learner, due) index), or back from a burial in it (the
     index of buried cards). Every other card of due_quarters falls due after `now`."""
-    current = quarter_of(now)
-    start = quarter_start(current)
     zeros = [literal(0) for _ in range(columns)]
     past = (select(DueQuarter.deck_key, *zeros, func.sum(DueQuarter.cards))
             .where(DueQuarter.learner_id == learner_id, DueQuarter.quarter < current).group_by(DueQuarter.deck_key))
@@ -380,7 +380,7 @@ def due_now(learner_id: int, now: datetime, columns: int = 0) -> list[Select]:
     studied = and_(Card.learner_id == learner_id, Card.reps + 0 > 0, Card.is_suspended.is_(False), live_cards())
     return [past, *(select(Deck.key, *zeros, func.count()).select_from(Card).join(Question, Card.question_id == Question.id)
                     .join(Deck, Question.deck_id == Deck.id).where(studied, came).group_by(Deck.key)
-                    for came in _came_in_this_quarter(now, start))]
+                    for came in _came_in_this_quarter(now, current_start))]
 
 
 def rebuild(session: Session, learner_ids: Collection[int] | None = None) -> None:

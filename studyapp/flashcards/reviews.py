@@ -9,7 +9,7 @@ from functools import cache
 from sqlalchemy import Integer, bindparam, func, literal, or_, select, true, union_all, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from studyapp import tallies
@@ -502,6 +502,16 @@ def page_of_cards(session: Session, learner_id: int, now: datetime, number: int,
     return CardPage(cards[:CARDS_PER_PAGE], number, len(cards) > CARDS_PER_PAGE)
 
 
+@cache
+def _due_counts_statement() -> CompoundSelect:
+    """due_counts_by_deck's one statement, built once with its values as parameters (building it took longer than
+    running it)."""
+    learner, now = bindparam("learner", type_=Integer), bindparam("now", type_=UTCDateTime)
+    kept = select(CardTally.deck_key, CardTally.studied, CardTally.mastered, literal(0)).where(CardTally.learner_id == learner)
+    return union_all(kept, *tallies.due_now(learner, now, bindparam("current", type_=Integer),
+                                            bindparam("current_start", type_=UTCDateTime), columns=2))
+
+
 def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict[str, dict[str, int]]:
     """Per deck key: cards due now, new, and mastered (review cards with stability of 21 days or more).
 
@@ -510,10 +520,10 @@ def due_counts_by_deck(session: Session, learner_id: int, now: datetime) -> dict
     questions less those studied.
     """
     bank = catalog.snapshot(session)
-    kept = select(CardTally.deck_key, CardTally.studied, CardTally.mastered, literal(0)).where(
-        CardTally.learner_id == learner_id)
+    current = tallies.quarter_of(now)
+    values = {"learner": learner_id, "now": now, "current": current, "current_start": tallies.quarter_start(current)}
     found: dict[str, list[int]] = {}
-    for key, listed, mastered, due_now in session.execute(union_all(kept, *tallies.due_now(learner_id, now, columns=2))):
+    for key, listed, mastered, due_now in session.execute(_due_counts_statement(), values):
         counted = found.setdefault(key, [0, 0, 0])
         counted[0], counted[1], counted[2] = counted[0] + listed, counted[1] + mastered, counted[2] + due_now
     counts = {}
