@@ -147,6 +147,9 @@ class Card(Base):
         Index("ix_cards_learning", "learner_id", "due", sqlite_where=text("reps > 0 AND state <> 2"),
               postgresql_where=text("reps > 0 AND state <> 2")),
         Index("ix_cards_reviews", "learner_id", "due", sqlite_where=text("state = 2"), postgresql_where=text("state = 2")),
+        # the new cards in id order (the next new card, the capped count of them): else PostgreSQL may walk the
+        # primary key from the first card of all to reach a learner whose cards came last
+        Index("ix_cards_new", "learner_id", "id", sqlite_where=text("reps = 0"), postgresql_where=text("reps = 0")),
         # the few leeches (card list, progress): partial, so that the planner sees how few they are
         Index("ix_cards_leeches", "learner_id", sqlite_where=text("is_leech = 1"), postgresql_where=text("is_leech")),
         # the few buried cards, by when they come back (the cards due now: see tallies.due_now)

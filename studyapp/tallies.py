@@ -324,6 +324,11 @@ def in_review() -> ColumnElement[bool]:
     return Card.state == literal_column(str(REVIEW_STATE))
 
 
+def is_new() -> ColumnElement[bool]:
+    """The condition a card is new (never rated), in the terms of the partial index of such cards (ix_cards_new)."""
+    return Card.reps == literal_column("0")
+
+
 def done_since(learner_id: int | ColumnElement[int], first: int | ColumnElement[int]) -> tuple[ScalarSelect[int], ...]:
     """The ratings the learner has given from quarter hour `first` on that count towards the daily review limit,
     and those towards the new-card limit (see limits_counted), as two columns."""

@@ -179,7 +179,7 @@ def _queue_statement(by_deck: bool, with_card: bool) -> Select:
     live = _live_cards(learner, now, deck)  # type: ignore[arg-type]
     learning = live.where(tallies.in_learning())
     reviews = live.where(tallies.in_review(), Card.due < end)
-    new = live.where(Card.reps == 0)
+    new = live.where(tallies.is_new())
     tomorrow = bindparam("tomorrow", type_=Integer)
     numbers = [
         *tallies.done_since(learner, bindparam("today", type_=Integer)),
