@@ -183,7 +183,9 @@ class ReviewLog(Base):
 
     __tablename__ = "review_logs"
     __table_args__ = (
-        Index("ix_review_logs_learner_id_reviewed_at", "learner_id", "reviewed_at"),
+        # with the id: the learner's last rating (Undo; the review page names its question) is the first entry from
+        # the end, ties in time included (PostgreSQL sorted every rating of the learner to find it)
+        Index("ix_review_logs_learner_id_reviewed_at_id", "learner_id", "reviewed_at", "id"),
         Index("ix_review_logs_card_id_reviewed_at", "card_id", "reviewed_at"),
     )
 
