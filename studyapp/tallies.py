@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from studyapp.db import EPOCH, QUARTER_HOUR, quarter_hour
@@ -240,6 +241,12 @@ def live_cards() -> ColumnElement[bool]:
     return and_(Question.is_retired.is_(False), Question.kind != "matching")
 
 
+def not_listed(not_cards: BindParameter[list[int]]) -> ColumnElement[bool]:
+    """live_cards() without the join to questions: the card's question is none of `not_cards`, the ids of those
+    that are retired or make no cards, as the bank held in memory lists them (catalog.Snapshot.not_cards)."""
+    return Card.question_id.not_in(not_cards)
+
+
 def _card_counts_select(where: ColumnElement[bool], sign: int = 1):  # noqa: ANN202  (two Selects)
     """What the cards matching `where` add to card_tallies and to due_quarters, per learner (times `sign`)."""
     studied, active = Card.reps > 0, and_(Card.reps > 0, Card.is_suspended.is_(False))
@@ -348,13 +355,19 @@ def learning_before(learner_id: int | ColumnElement[int], last: int | ColumnElem
 
 def learning_due_now(learner_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime],
                      current: int | ColumnElement[int], current_start: datetime | ColumnElement[datetime],
-                     deck_key: str | ColumnElement[str] | None = None) -> ColumnElement[int]:
+                     deck_key: str | ColumnElement[str] | None = None,
+                     not_cards: BindParameter[list[int]] | None = None) -> ColumnElement[int]:
     """How many of the learner's unsuspended, unburied cards in learning (of one deck) are due at `now`, whose
-    quarter hour is `current`, starting at `current_start`: as due_now counts them, as one column."""
-    mine = and_(Card.learner_id == learner_id, in_learning(), Card.is_suspended.is_(False), live_cards())
+    quarter hour is `current`, starting at `current_start`: as due_now counts them, as one column (with
+    `not_cards`, of all decks, by not_listed in place of the join to questions)."""
+    mine = and_(Card.learner_id == learner_id, in_learning(), Card.is_suspended.is_(False))
     this_quarter = []
     for came in _came_in_this_quarter(now, current_start):
-        query = select(func.count()).select_from(Card).join(Question, Card.question_id == Question.id).where(mine, came)
+        if not_cards is not None and deck_key is None:
+            query = select(func.count()).select_from(Card).where(mine, not_listed(not_cards), came)
+        else:
+            query = select(func.count()).select_from(Card).join(Question, Card.question_id == Question.id).where(
+                mine, live_cards(), came)
         if deck_key is not None:
             query = query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key)
         this_quarter.append(query.scalar_subquery())

@@ -47,6 +47,7 @@ class Snapshot:
     items: Mapping[int, Item]
     live: tuple[tuple[Item, ...], ...]  # per deck of `decks`, its live questions in key order
     deck_ids: tuple[int, ...] = ()  # per deck of `decks`, its row id
+    not_cards: tuple[int, ...] = ()  # the question rows whose cards no queue shows: retired, or not making cards
     derived: dict[str, object] = field(default_factory=dict, compare=False)  # made from the above once, see pool()
 
 
@@ -88,11 +89,14 @@ def _read(session: Session, version: int) -> Snapshot:
                                  .where(Deck.is_retired.is_(False)).order_by(Deck.position, Deck.key)))
     items: dict[int, Item] = {}
     live: dict[int, list[Item]] = {deck_id: [] for deck_id, *_ in decks}
+    not_cards = []
     for question_id, deck_id, data, retired in session.execute(select(Question.id, Question.deck_id, Question.data,
                                                                       Question.is_retired)):
         item = items[question_id] = Item.from_dict(data)
         if not retired and deck_id in live:
             live[deck_id].append(item)
+        if retired or not item.is_card:  # as tallies.live_cards() has it in SQL
+            not_cards.append(question_id)
     for found in live.values():  # by key as Python orders it: the same quiz for a seed on every database
         found.sort(key=lambda item: item.key)
     summaries = []
@@ -103,7 +107,7 @@ def _read(session: Session, version: int) -> Snapshot:
         summaries.append(DeckSummary(key, title, description, len(live[deck_id]), counts,
                                      sum(item.is_card for item in live[deck_id])))
     return Snapshot(version, tuple(summaries), items, tuple(tuple(live[deck_id]) for deck_id, *_ in decks),
-                    tuple(deck_id for deck_id, *_ in decks))
+                    tuple(deck_id for deck_id, *_ in decks), tuple(sorted(not_cards)))
 
 
 def list_decks(session: Session) -> list[DeckSummary]:

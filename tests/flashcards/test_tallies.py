@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -218,6 +219,30 @@ def test_a_sync_that_moves_a_question_moves_its_counts(session: Session) -> None
     sync.sync_bank(session, bank, NOW + timedelta(minutes=2))  # back as they were, the retired one revived
     assert cards_kept(session, learner.id) == cards_from_the_cards(session, learner.id)
     assert stats.card_counts(session, learner.id)["suspended"] == 2
+
+
+@pytest.mark.parametrize("listed", [True, False], ids=["retired listed", "joined to questions"])
+def test_the_queue_leaves_out_a_retired_questions_card_whether_it_lists_them_or_joins(
+        session: Session, monkeypatch: pytest.MonkeyPatch, listed: bool) -> None:
+    if not listed:  # as with more retired questions than the queue lists (PostgreSQL lists them, SQLite joins)
+        monkeypatch.setattr(reviews, "MAX_LISTED", -1)
+    learner = add_learner(session)
+    cards = cards_of(session, learner, NOW)
+    for minutes, key in enumerate(("league", "kalun-village")):  # both in learning, the one to retire due first
+        rate(session, learner, cards[key], Rating.AGAIN, NOW + timedelta(minutes=minutes))
+    bank = small_bank()
+    sync.sync_bank(session, Bank(bank.decks, tuple(item for item in bank.items if item.key != "league")), NOW + timedelta(minutes=2))
+    assert cards["league"].question_id in catalog.snapshot(session).not_cards
+    later = NOW + timedelta(minutes=30)
+    numbers = queue_numbers(session, learner, later)
+    assert numbers == queue_from_the_cards(session, learner, later)
+    assert numbers[2:4] == (1, 1) and numbers[5] == cards["kalun-village"].id  # the learning card left is the live one
+    sync.sync_bank(session, bank, NOW + timedelta(minutes=3))  # revived: its card is back in the queue
+    assert catalog.snapshot(session).not_cards == tuple(sorted(
+        question_id for question_id, item in catalog.snapshot(session).items.items() if not item.is_card))
+    numbers = queue_numbers(session, learner, later)
+    assert numbers == queue_from_the_cards(session, learner, later) and numbers[2:4] == (2, 2)
+    assert numbers[5] == cards["league"].id
 
 
 def test_the_card_counts_and_the_bank_agree_on_what_makes_cards() -> None:
