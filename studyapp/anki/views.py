@@ -72,11 +72,12 @@ def download(notes: NoteSource, fmt: str, name: str, progress: PackageSource | N
     handle, path = tempfile.mkstemp(suffix=".apkg")
     os.close(handle)
     try:
-        if progress is None:
-            formats.write_apkg(notes(get_session()), Path(path), utcnow().timestamp())
-        else:
-            notes_of, package = progress(get_session())
-            formats.write_apkg(notes_of, Path(path), utcnow().timestamp(), package)
+        with new_session() as session:  # in a transaction: the notes are read in batches through a server-side cursor
+            if progress is None:
+                formats.write_apkg(notes(session), Path(path), utcnow().timestamp())
+            else:
+                notes_of, package = progress(session)
+                formats.write_apkg(notes_of, Path(path), utcnow().timestamp(), package)
         stream = open(path, "rb")  # noqa: SIM115 - closed by the server with the response
     finally:
         os.unlink(path)  # the open stream keeps the data until it is closed
