@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from studyapp.bank import files, load, sync
-from studyapp.db import get_session
+from studyapp.db import new_session
 from studyapp.errors import BankError
 
 CHECK_EVERY_SECONDS = 2.0
@@ -54,9 +54,10 @@ class BankWatcher:
 
 def apply_files(app: Flask) -> sync.SyncReport | None:
     """Sync the configured bank from its files; on problems log them (the sync records them) and change nothing."""
-    try:
-        report = files.sync_files(get_session(), Path(app.config["QUESTIONS_DIR"]), app.config.get("SOURCE_TEXT"),
-                                  datetime.now(timezone.utc))
+    try:  # in a session and transaction of its own: the request's may be a page view's, reading in autocommit
+        with new_session() as session:
+            report = files.sync_files(session, Path(app.config["QUESTIONS_DIR"]), app.config.get("SOURCE_TEXT"),
+                                      datetime.now(timezone.utc))
     except BankError as error:
         app.logger.warning("bank not synced, %d problems:\n%s", len(error.problems), error)
         return None

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from studyapp import db, tallies
@@ -226,6 +226,12 @@ def test_the_queue_leaves_out_a_retired_questions_card_whether_it_lists_them_or_
         session: Session, monkeypatch: pytest.MonkeyPatch, listed: bool) -> None:
     if not listed:  # as with more retired questions than the queue lists (PostgreSQL lists them, SQLite joins)
         monkeypatch.setattr(reviews, "MAX_LISTED", -1)
+    statements: list[str] = []
+
+    def note(conn, cursor, statement: str, *rest) -> None:  # noqa: ANN001, ANN002
+        statements.append(statement)
+
+    event.listen(session.get_bind(), "before_cursor_execute", note)
     learner = add_learner(session)
     cards = cards_of(session, learner, NOW)
     for minutes, key in enumerate(("league", "kalun-village")):  # both in learning, the one to retire due first
@@ -243,6 +249,12 @@ def test_the_queue_leaves_out_a_retired_questions_card_whether_it_lists_them_or_
     numbers = queue_numbers(session, learner, later)
     assert numbers == queue_from_the_cards(session, learner, later) and numbers[2:4] == (2, 2)
     assert numbers[5] == cards["league"].id
+    queue = [statement for statement in statements
+             if statement.startswith("SELECT") and "sum(review_quarters.introduced)" in statement]
+    listing = listed and session.get_bind().dialect.name == "postgresql"
+    assert queue and all(("NOT IN" in statement) is listing and ("JOIN questions" in statement) is not listing
+                         for statement in queue)
+    event.remove(session.get_bind(), "before_cursor_execute", note)
 
 
 def test_the_card_counts_and_the_bank_agree_on_what_makes_cards() -> None:

@@ -7,13 +7,14 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studyapp import db
-from studyapp.bank import catalog, sync
+from studyapp.bank import catalog, files, sync
 from studyapp.flashcards import reviews
 from studyapp.flashcards.scheduler import Rating
 from studyapp.models import BankSync, Card, Question, ReviewLog
@@ -131,16 +132,22 @@ def test_dry_run_reports_with_ids_and_changes_nothing(app: Flask, runner: FlaskC
     assert "changed: kalun-village" in result.output and "Synced: 0 added, 1 changed" in result.output
 
 
-def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path) -> None:
+def test_running_app_picks_up_edited_files(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(DATA / "bank", tmp_path / "bank")
     app = make_app(database_url, tmp_path, QUESTIONS_DIR=str(tmp_path / "bank"), BANK_AUTO_SYNC=True, BANK_CHECK_SECONDS=0)
     client = app.test_client()
+    in_transaction = []  # a page view reads in autocommit on PostgreSQL; the sync it sets off writes in one transaction
+    sync_files = files.sync_files
+    monkeypatch.setattr(files, "sync_files", lambda session, *args: (
+        in_transaction.append(session.connection().get_execution_options().get("isolation_level") != "AUTOCOMMIT"),
+        sync_files(session, *args))[1])
     try:
         with app.app_context():
             sync.sync_bank(db.get_session(), small_bank(), NOW)
         path = tmp_path / "bank" / "founding.yaml"
         path.write_text(path.read_text(encoding="utf-8").replace("title: Founding", "title: Founding, renamed"), encoding="utf-8")
         assert "Founding, renamed" in client.get("/decks").text
+        assert in_transaction == [True]
         good = path.read_text(encoding="utf-8")
         path.write_text(good + "\tbroken: [\n", encoding="utf-8")  # a bad edit: the last good bank stays
         page = client.get("/decks").text

@@ -54,16 +54,17 @@ def test_every_get_leaves_the_database_unchanged(app: Flask, client: FlaskClient
             arguments = {name: values["question_key"] if rule.endpoint == "instructor.question" and name == "key"
                          else values["learn_token"] if rule.endpoint.startswith("learn.") and name == "token"
                          else values[name] for name in rule.arguments}
-            url = rule.build(arguments, append_unknown=False)[1]
-            response = client.get(url)
-            response.close()  # a static file or a download streams until closed
-            assert response.status_code < 400, f"{url}: {response.status_code}"
-            assert writes == [], f"GET {url} wrote: {writes}"
-            visited.append(rule.endpoint)
+            for fmt in ("csv", "apkg") if "fmt" in arguments else (None,):  # both kinds of download
+                url = rule.build({**arguments, **({"fmt": fmt} if fmt else {})}, append_unknown=False)[1]
+                response = client.get(url)
+                response.close()  # a static file or a download streams until closed
+                assert response.status_code < 400, f"{url}: {response.status_code}"
+                assert writes == [], f"GET {url} wrote: {writes}"
+                visited.append(rule.endpoint if fmt != "apkg" else f"{rule.endpoint}.apkg")
     finally:
         event.remove(engine, "before_cursor_execute", note_write)
     assert {"review.show", "decks.index", "progress.index", "cards.card_list", "quizzes.take",
-            "instructor.overview", "data.export_data"} <= set(visited)
+            "instructor.overview", "data.export_data", "anki.my_cards.apkg"} <= set(visited)
 
 
 def test_a_new_learners_cards_exist_before_the_first_page(app: Flask, auth: AuthActions) -> None:
