@@ -32,7 +32,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     venv = where / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
-    subprocess.run([*pip, "-r", str(ROOT / "requirements" / "app.txt")], check=True, capture_output=True)
+    subprocess.run([*pip, "--no-deps", "-r", str(ROOT / "requirements" / "app.txt")], check=True, capture_output=True)
     subprocess.run([*pip, "--no-deps", str(wheel)], check=True, capture_output=True)
     yield wheel, venv
 
