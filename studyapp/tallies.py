@@ -359,15 +359,15 @@ def learning_due_now(learner_id: int | ColumnElement[int], now: datetime | Colum
                      not_cards: BindParameter[list[int]] | None = None) -> ColumnElement[int]:
     """How many of the learner's unsuspended, unburied cards in learning (of one deck) are due at `now`, whose
     quarter hour is `current`, starting at `current_start`: as due_now counts them, as one column (with
-    `not_cards`, of all decks, by not_listed in place of the join to questions)."""
+    `not_cards`, never with a deck, by not_listed in place of the join to questions)."""
     mine = and_(Card.learner_id == learner_id, in_learning(), Card.is_suspended.is_(False))
     this_quarter = []
     for came in _came_in_this_quarter(now, current_start):
-        if not_cards is not None and deck_key is None:
-            query = select(func.count()).select_from(Card).where(mine, not_listed(not_cards), came)
+        query = select(func.count()).select_from(Card).where(mine, came)
+        if not_cards is not None:
+            query = query.where(not_listed(not_cards))
         else:
-            query = select(func.count()).select_from(Card).join(Question, Card.question_id == Question.id).where(
-                mine, live_cards(), came)
+            query = query.join(Question, Card.question_id == Question.id).where(live_cards())
         if deck_key is not None:
             query = query.join(Deck, Question.deck_id == Deck.id).where(Deck.key == deck_key)
         this_quarter.append(query.scalar_subquery())

@@ -118,8 +118,8 @@ def not_buried(now: datetime) -> ColumnElement[bool]:
 def _live_cards(learner_id: int, now: datetime, deck_key: str | None,
                 not_cards: BindParameter[list[int]] | None = None) -> Select:
     """The learner's unsuspended, unburied cards of live questions that make cards (of one deck); with
-    `not_cards`, of every deck, the questions that are none of those listed (tallies.not_listed: no join)."""
-    if not_cards is not None and deck_key is None:
+    `not_cards` (never with a deck), of the questions that are none of those listed (tallies.not_listed: no join)."""
+    if not_cards is not None:
         return select(Card).where(Card.learner_id == learner_id, tallies.not_listed(not_cards), Card.is_suspended.is_(False),
                                   not_buried(now))
     query = (select(Card).join(Question, Card.question_id == Question.id)
@@ -156,10 +156,12 @@ def get_queue(session: Session, learner: Learner, now: datetime, deck_key: str |
               "after_tomorrow": tallies.quarter_of(scheduler.next_day_start(end, learner.timezone, learner.day_starts_hour))}
     if deck_key:
         values["deck"] = deck_key
-    not_cards = catalog.snapshot(session).not_cards
-    listed = not deck_key and len(not_cards) <= MAX_LISTED and session.get_bind().dialect.name == "postgresql"
-    if listed:
-        values["not_cards"] = list(not_cards)
+    listed = False  # see MAX_LISTED
+    if not deck_key and session.get_bind().dialect.name == "postgresql":
+        not_cards = catalog.snapshot(session).not_cards
+        listed = len(not_cards) <= MAX_LISTED
+        if listed:
+            values["not_cards"] = list(not_cards)
     row = session.execute(_queue_statement(bool(deck_key), with_card, listed), values).one()
     review_done, new_done, reviews_due, new_due, learning_today, learning_now, next_due, tomorrow = row[:8]
     # counts set wrong by a rating raced with a sync are set right within the day (see tallies): never below zero
@@ -194,7 +196,7 @@ def _queue_statement(by_deck: bool, with_card: bool, listed: bool = False) -> Se
     review come from partial indexes of each kind in due order, and the capped counts stop at their caps."""
     learner, now, end = bindparam("learner", type_=Integer), bindparam("now", type_=UTCDateTime), bindparam("end", type_=UTCDateTime)
     deck = bindparam("deck") if by_deck else None
-    not_cards = bindparam("not_cards", expanding=True) if listed else None
+    not_cards = bindparam("not_cards", expanding=True) if listed and not by_deck else None
     live = _live_cards(learner, now, deck, not_cards)  # type: ignore[arg-type]
     learning = live.where(tallies.in_learning())
     reviews = live.where(tallies.in_review(), Card.due < end)
